@@ -1,0 +1,389 @@
+"""The command line: parses, calls the library, prints. No scanning logic lives here."""
+
+from __future__ import annotations
+
+import csv
+import json
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from clearance import __version__
+from clearance.detectors.base import registry
+from clearance.executors.batch import ShardResult
+from clearance.executors.local import default_workers
+from clearance.model.errors import ClearanceError, ConfigError
+from clearance.runs.store import open_run
+from clearance.scan import ScanOptions, scan
+from clearance.sources.init import write_manifest
+
+EXIT_OK, EXIT_CONFIG, EXIT_ITEM_ERRORS, EXIT_INTERRUPTED = 0, 2, 3, 130
+
+app = typer.Typer(
+    name="clearance",
+    help=(
+        "Clear AI training data for IP and data-rights risk.\n\n"
+        "Typical flow: `clearance init DATA/` drafts a manifest; fill in each source's kind "
+        "and license; `clearance scan DATA/clearance.yaml --out runs/NAME` finds evidence; "
+        "`clearance show runs/NAME` and `clearance findings runs/NAME` read it.\n\n"
+        "Not legal advice: clearance gathers and explains evidence; counsel decides."
+    ),
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def main() -> None:
+    """Entry point: library errors become one clear line and an exit code, not a traceback."""
+    try:
+        app()
+    except ConfigError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(EXIT_CONFIG)
+    except ClearanceError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(f"clearance {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        console.print(ctx.get_help())
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder holding the corpus.")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing clearance.yaml.")] = False,
+) -> None:
+    """Draft FOLDER/clearance.yaml with one source per top-level entry, kinds to fill in."""
+    target = write_manifest(folder, force=force)
+    console.print(f"wrote [bold]{target}[/]; fill in each source's kind, license and terms, then:")
+    console.print(f"  clearance scan {target} --out runs/NAME", highlight=False)
+
+
+@app.command("scan")
+def scan_command(
+    inputs: Annotated[
+        list[str], typer.Argument(help="A manifest (clearance.yaml) or paths/URLs to scan.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run folder to write, e.g. runs/NAME.")],
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=0, help="Worker processes (0, the default: all cores).")
+    ] = 0,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run; finished shards are skipped.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
+    detectors: Annotated[
+        Optional[str],  # noqa: UP045  (typer needs Optional here)
+        typer.Option(help="Comma-separated detector names (default: all). See `clearance detectors`."),
+    ] = None,
+    max_item_mb: Annotated[
+        float, typer.Option(help="Items larger than this are hashed but not scanned (error finding).")
+    ] = 64.0,
+    fail_on_errors: Annotated[
+        bool, typer.Option(help=f"Exit {EXIT_ITEM_ERRORS} when any item had an error finding.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Scan sources into a run folder: items.parquet, findings.parquet and run.json.
+
+    Unreadable, corrupt, over-size or timed-out items become `error` findings (they go to
+    review); the scan never stops on bad content and never modifies its inputs. Interrupt it
+    at any time: `--resume` picks up from the last finished shard.
+    """
+    from clearance.readers import ReadLimits
+
+    names = tuple(n.strip() for n in detectors.split(",")) if detectors is not None else None
+    options = ScanOptions(
+        workers=workers or default_workers(),
+        resume=resume,
+        force=force,
+        detectors=names,
+        limits=ReadLimits(max_item_bytes=int(max_item_mb * 1024 * 1024)),
+    )
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    display = _RichProgress(console, quiet=as_json)
+    try:
+        with display:
+            summary = scan(inputs, out, options, display)
+    except KeyboardInterrupt:
+        err_console.print(
+            f"[yellow]interrupted[/]: finished shards are kept; continue with "
+            f"`clearance scan ... --out {out} --resume`", highlight=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if as_json:
+        print(json.dumps(summary.__dict__, indent=2))
+    else:
+        rate = summary.items / summary.seconds if summary.seconds else 0.0
+        console.print(
+            f"[bold green]scanned[/] {summary.items:,} items ({_human(summary.bytes)}) from "
+            f"{summary.shards} shards in {summary.seconds:.1f}s ({rate:,.0f} items/s)"
+            + (f", {summary.shards_skipped} shards resumed" if summary.shards_skipped else ""),
+            highlight=False,
+        )
+        kinds = ", ".join(f"{k} {v:,}" for k, v in summary.by_kind.items() if k != "error")
+        console.print(f"findings: {summary.findings:,}" + (f" ({kinds})" if kinds else ""))
+        if summary.errors:
+            console.print(
+                f"[bold yellow]{summary.errors:,} error finding(s)[/]: items that could not be fully "
+                f"read or scanned go to review; see `clearance findings {out} --kind error`",
+                highlight=False,
+            )
+        console.print(f"next: clearance show {out}", highlight=False)
+    if fail_on_errors and summary.errors:
+        raise typer.Exit(EXIT_ITEM_ERRORS)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+class _ItemsColumn(ProgressColumn):
+    """Items done and items per second, beside the byte-based bar."""
+
+    def render(self, task: Task) -> Text:
+        items = int(task.fields.get("items", 0))
+        elapsed = task.elapsed or 0.0
+        rate = items / elapsed if elapsed > 0 else 0.0
+        return Text(f"{items:,} items {rate:,.0f}/s", style="progress.data.speed")
+
+
+class _RichProgress:
+    """Progress bar over bytes (known at plan time), with items/s and ETA."""
+
+    def __init__(self, console: Console, *, quiet: bool):
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            _ItemsColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=quiet,
+            transient=False,
+        )
+        self.task: Any = None
+        self.items = 0
+        self.shards_done = 0
+        self.shards_total = 0
+
+    def __enter__(self) -> _RichProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def start(self, total_bytes: int, shards: int, skipped: int) -> None:
+        self.shards_total = shards
+        note = f" ({skipped} done before)" if skipped else ""
+        self.task = self.progress.add_task(
+            f"scanning 0/{shards} shards{note}", total=max(total_bytes, 1), items=0
+        )
+        self._note = note
+
+    def advance(self, items: int, size: int) -> None:
+        self.items += items
+        self.progress.update(self.task, advance=size, items=self.items)
+
+    def shard_done(self, result: ShardResult) -> None:
+        self.shards_done += 1
+        self.progress.update(
+            self.task,
+            description=f"scanning {self.shards_done}/{self.shards_total} shards{self._note}",
+        )
+
+
+@app.command()
+def show(
+    run: Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Summarise a run: items, media types, sources, findings by kind, errors."""
+    summary = _run_summary(run)
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str))
+        return
+    info = summary["run"]
+    console.print(
+        f"[bold]{run}[/]  status: {info['status']}  scanned {info.get('finished') or info['created']}"
+        f"  clearance {info['clearance_version']}", highlight=False,
+    )
+    console.print(
+        f"{summary['items']:,} items, {_human(summary['bytes'])}, "
+        f"{summary['findings']:,} findings, {summary['errors']:,} errors", highlight=False,
+    )
+    console.print(_table("Sources", ["source", "kind", "license", "items", "size"], [
+        [s["name"], s["kind"], s["license"] or "-", f"{s['items']:,}", _human(s["bytes"])]
+        for s in summary["sources"]
+    ]))
+    console.print(_table("Media types", ["media type", "items"], [
+        [k, f"{v:,}"] for k, v in summary["media_types"].items()
+    ]))
+    console.print(_table("Findings by kind", ["kind", "findings", "items"], [
+        [k, f"{v['findings']:,}", f"{v['items']:,}"] for k, v in summary["by_kind"].items()
+    ]))
+    if summary["error_rules"]:
+        console.print(_table("Errors (these items go to review)", ["rule", "items"], [
+            [k, f"{v:,}"] for k, v in summary["error_rules"].items()
+        ]))
+    console.print(
+        "[dim]Not legal advice: findings are evidence for counsel to weigh.[/]", highlight=False
+    )
+
+
+def _run_summary(run: Path) -> dict[str, Any]:
+    store = open_run(run)
+    info = store.read_run_json()
+    items = store.items(columns=["source", "media_type", "size"])
+    findings = store.findings(columns=["item_id", "kind", "rule"])
+    sources: dict[str, dict[str, Any]] = {
+        s["name"]: {"name": s["name"], "kind": s["kind"], "license": s.get("license"),
+                    "items": 0, "bytes": 0}
+        for s in info.get("sources", [])
+    }
+    for source, size in zip(items.column("source").to_pylist(), items.column("size").to_pylist(),
+                            strict=True):
+        entry = sources.setdefault(source, {"name": source, "kind": "?", "license": None,
+                                            "items": 0, "bytes": 0})
+        entry["items"] += 1
+        entry["bytes"] += size
+    media = Counter(items.column("media_type").to_pylist())
+    by_kind: dict[str, dict[str, int]] = {}
+    kind_items: dict[str, set[str]] = {}
+    error_rules: Counter[str] = Counter()
+    for item_id, kind, rule in zip(*(findings.column(c).to_pylist() for c in ("item_id", "kind", "rule")),
+                                   strict=True):
+        by_kind.setdefault(kind, {"findings": 0, "items": 0})["findings"] += 1
+        kind_items.setdefault(kind, set()).add(item_id)
+        if kind == "error":
+            error_rules[rule] += 1
+    for kind, ids in kind_items.items():
+        by_kind[kind]["items"] = len(ids)
+    return {
+        "run": {k: info.get(k) for k in ("status", "created", "finished", "clearance_version",
+                                         "timings", "shards", "detectors")},
+        "items": items.num_rows,
+        "bytes": int(sum(items.column("size").to_pylist())),
+        "findings": findings.num_rows,
+        "errors": by_kind.get("error", {}).get("findings", 0),
+        "sources": list(sources.values()),
+        "media_types": dict(media.most_common()),
+        "by_kind": dict(sorted(by_kind.items())),
+        "error_rules": dict(error_rules.most_common()),
+    }
+
+
+FINDING_COLUMNS = ["item_id", "detector", "detector_version", "kind", "value", "confidence",
+                   "start", "end", "line", "bbox", "evidence", "rule"]
+
+
+@app.command()
+def findings(
+    run: Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")],
+    kind: Annotated[Optional[str], typer.Option(help="Only this kind (license, error, duplicate...).")] = None,  # noqa: UP045
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | jsonl | csv")] = "table",
+    limit: Annotated[int, typer.Option(help="Rows in table format (0: all).")] = 50,
+) -> None:
+    """List findings. `jsonl` and `csv` carry every findings.parquet column, for pipelines."""
+    if fmt not in ("table", "jsonl", "csv"):
+        raise ConfigError(f"--format must be table, jsonl or csv, not {fmt!r}")
+    table = open_run(run).findings(kind=kind).sort_by([("item_id", "ascending"), ("start", "ascending")])
+    rows = table.to_pylist()
+    if fmt == "jsonl":
+        out = sys.stdout
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=FINDING_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "bbox": json.dumps(row["bbox"]) if row["bbox"] else ""})
+        return
+    shown = rows if limit <= 0 else rows[:limit]
+    console.print(_table(
+        f"Findings{f' of kind {kind}' if kind else ''} ({len(rows):,})",
+        ["item", "kind", "value", "conf", "where", "rule", "evidence"],
+        [[r["item_id"], r["kind"], _short(r["value"]), f"{r['confidence']:.2f}", _where(r), r["rule"],
+          r["evidence"][:120]] for r in shown],
+    ))
+    if len(shown) < len(rows):
+        console.print(f"[dim]{len(rows) - len(shown):,} more; use --limit 0 or --format jsonl[/]")
+
+
+@app.command("detectors")
+def list_detectors(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List the available detectors, their versions and what they read."""
+    rows = []
+    for name, cls in registry().items():
+        media = ", ".join(getattr(cls, "media_types", ("whole run",)))
+        rows.append({"name": name, "version": cls.version, "reads": media,
+                     "description": cls.description})
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    console.print(_table("Detectors", ["name", "version", "reads", "what it finds"],
+                         [list(r.values()) for r in rows]))
+
+
+def _short(value: str, width: int = 40) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def _where(row: dict[str, Any]) -> str:
+    if row.get("line") is not None:
+        return f"L{row['line']}"
+    if row.get("start") is not None:
+        return f"{row['start']}-{row['end']}"
+    return ""
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(c) for c in row))
+    return table
+
+
+def _human(size: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TB"
+
+

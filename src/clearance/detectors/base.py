@@ -1,0 +1,124 @@
+"""The detector protocol and registry.
+
+A detector is one small class: it declares what it is (``name``, ``version``), what it reads
+(``media_types``), what it needs (``requires``, installed by ``extra``) and how long it may
+take per item (``time_budget_s``), and implements ``detect(item) -> findings``. Register it
+with ``@register``; third parties register through the ``clearance.detectors`` entry point.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from typing import ClassVar, TypeVar
+
+from clearance.model.errors import ConfigError, MissingDependency
+from clearance.model.finding import Finding
+from clearance.model.item import Item
+
+
+class Detector:
+    """Base class for per-item detectors. Subclasses set the class attributes and ``detect``."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    description: ClassVar[str] = ""
+    #: glob patterns over media types; "text-like" matches every textual type.
+    media_types: ClassVar[tuple[str, ...]] = ("*",)
+    #: importable module names this detector needs; missing ones raise MissingDependency.
+    requires: ClassVar[tuple[str, ...]] = ()
+    extra: ClassVar[str | None] = None
+    time_budget_s: ClassVar[float] = 10.0
+
+    def __init__(self) -> None:
+        missing = [m for m in self.requires if importlib.util.find_spec(m) is None]
+        if missing:
+            raise MissingDependency(f"detector {self.name!r} ({', '.join(missing)})",
+                                    self.extra or self.name)
+
+    def handles(self, item: Item) -> bool:
+        for pattern in self.media_types:
+            if pattern == "text-like" and item.is_text:
+                return True
+            if fnmatch.fnmatchcase(item.media_type, pattern):
+                return True
+        return False
+
+    def detect(self, item: Item) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, item: Item, **fields: object) -> Finding:
+        """A finding stamped with this detector's name and version."""
+        return Finding(
+            item_id=item.item_id, detector=self.name, detector_version=self.version, **fields  # type: ignore[arg-type]
+        )
+
+
+class RunDetector:
+    """A detector that needs the whole run (e.g. duplicates): runs once after all shards."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    def detect_run(self, items: object) -> Iterable[Finding]:
+        """``items`` is a ``pyarrow.Table`` of the run's items."""
+        raise NotImplementedError
+
+
+D = TypeVar("D", bound=type[Detector] | type[RunDetector])
+_REGISTRY: dict[str, type[Detector] | type[RunDetector]] = {}
+_entry_points_loaded = False
+
+
+def register(cls: D) -> D:
+    """Class decorator: make a detector available by its ``name``."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"detector name {cls.name!r} registered twice")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def registry() -> dict[str, type[Detector] | type[RunDetector]]:
+    """All registered detectors: the built-ins, then entry-point plugins."""
+    global _entry_points_loaded
+    import clearance.detectors._builtin  # noqa: F401  (registers the built-ins)
+
+    if not _entry_points_loaded:
+        _entry_points_loaded = True
+        for ep in entry_points(group="clearance.detectors"):
+            ep.load()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def resolve(names: Iterable[str] | None) -> list[str]:
+    """Detector names to run: all registered ones for None, else the given ones, checked."""
+    available = registry()
+    if names is None:
+        return list(available)
+    chosen = [n for n in names if n]
+    unknown = [n for n in chosen if n not in available]
+    if unknown:
+        raise ConfigError(
+            f"unknown detector(s): {', '.join(unknown)}; available: {', '.join(available)}"
+        )
+    return chosen
+
+
+def instantiate(names: Iterable[str]) -> tuple[list[Detector], list[RunDetector]]:
+    """Build the chosen detectors once (per worker process)."""
+    item_level: list[Detector] = []
+    run_level: list[RunDetector] = []
+    table = registry()
+    for name in names:
+        cls = table[name]
+        instance = cls()
+        if isinstance(instance, Detector):
+            item_level.append(instance)
+        else:
+            run_level.append(instance)
+    return item_level, run_level
+
+

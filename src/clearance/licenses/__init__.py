@@ -1,0 +1,1 @@
+"""The license knowledge base: SPDX expression parsing now, license terms later."""

@@ -1,0 +1,30 @@
+"""Local paths and fsspec URLs (s3://, gs://, memory://) through one interface."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import fsspec
+from fsspec.core import url_to_fs
+
+
+def filesystem(path: str) -> tuple[Any, str]:
+    """The fsspec filesystem for ``path`` and the path as that filesystem names it."""
+    fs, root = url_to_fs(path)
+    return fs, root
+
+
+def open_binary(fs: Any, path: str) -> IO[bytes]:
+    stream: IO[bytes] = fs.open(path, "rb")
+    return stream
+
+
+def join_url(fs: Any, path: str) -> str:
+    """A URL that reopens ``path`` in a new process (the protocol prefix is kept)."""
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    if protocol in ("file", "local"):
+        return str(path)
+    return f"{protocol}://{path.removeprefix(protocol + '://')}"
+
+
+__all__ = ["filesystem", "fsspec", "join_url", "open_binary"]

@@ -1,0 +1,81 @@
+"""WARC / WARC.gz web captures via warcio: one item per response or resource record.
+
+HTTP headers and WARC headers are kept in ``meta`` because opt-out signals
+(``X-Robots-Tag``, ``tdm-reservation``) live there. The payload is the decoded HTTP body
+(chunked and content-encoding undone by warcio).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from clearance.model.item import Item, make_item_id
+from clearance.readers.base import Read, ShardSpec, container_error, oversize_message, read_bounded
+from clearance.readers.fs import filesystem, open_binary
+from clearance.readers.limits import ReadLimits
+from clearance.readers.sniff import sniff_media_type
+
+CONTENT_RECORDS = frozenset({"response", "resource"})
+
+
+def read_warc(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
+    fs, _ = filesystem(spec.root)
+    for ref in spec.files:
+        yield from _read_file(spec, fs, ref.path, limits)
+
+
+def _read_file(spec: ShardSpec, fs: Any, path: str, limits: ReadLimits) -> Iterator[Read]:
+    count = 0
+    try:
+        with open_binary(fs, path) as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type not in CONTENT_RECORDS:
+                    continue
+                count += 1
+                yield _record_read(spec, path, record, limits)
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+        message = f"WARC unreadable after {count} records: {type(exc).__name__}: {exc}"
+        yield container_error(spec, path, "application/warc", "corrupt-file", message)
+
+
+def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits) -> Read:
+    warc = record.rec_headers
+    record_id = (warc.get_header("WARC-Record-ID") or "").strip("<>") or f"offset-{record.offset}"
+    target = warc.get_header("WARC-Target-URI") or ""
+    http = record.http_headers
+    declared = ""
+    meta: dict[str, Any] = {
+        **spec.meta,
+        "warc_record_id": record_id,
+        "warc_type": record.rec_type,
+        "warc_date": warc.get_header("WARC-Date"),
+        "warc_file": spec.locator(path),
+    }
+    if http is not None:
+        meta["http_status"] = http.get_statuscode()
+        meta["http_headers"] = [[name, value] for name, value in http.headers]
+        declared = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    bounded = read_bounded(record.content_stream(), limits.max_item_bytes)
+    data = bounded.data
+    media_type = sniff_media_type((data or b"")[:8192], target.split("?")[0]) if data else ""
+    if declared and (not media_type or media_type == "text/plain"):
+        media_type = declared
+    problems: tuple[tuple[str, str], ...] = ()
+    if data is None:
+        problems = (("oversize", oversize_message(bounded.size, limits)),)
+    item = Item(
+        item_id=make_item_id(spec.source, f"{spec.locator(path)}#{record_id}"),
+        source=spec.source,
+        uri=target,
+        media_type=media_type or "application/octet-stream",
+        sha256=bounded.sha256,
+        size=bounded.size,
+        meta=meta,
+        loader=(lambda: data) if data is not None else None,
+    )
+    return Read(item, problems)

@@ -1,0 +1,158 @@
+"""The source manifest ``clearance.yaml``: the data inventory, validated strictly.
+
+A bad manifest fails at start with the file, line and field, because a scan that silently
+ignored a misspelt ``licence:`` would clear data on a declaration nobody made.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from clearance.model.errors import ConfigError
+
+MANIFEST_VERSION = 1
+
+
+class SourceKind(StrEnum):
+    WEB_SCRAPED = "web-scraped"
+    LICENSED = "licensed"
+    PUBLIC_DOMAIN = "public-domain"
+    GOVERNMENT = "government"
+    OPEN_SOURCE = "open-source"
+    COMMISSIONED = "commissioned"
+    CUSTOMER = "customer"
+    SYNTHETIC = "synthetic"
+    UNKNOWN = "unknown"
+
+
+Format = Literal["auto", "files", "jsonl", "parquet", "csv", "warc", "hf"]
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+class Source(BaseModel):
+    """One entry of the inventory: where the data is and what was declared about it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    path: str
+    kind: SourceKind = SourceKind.UNKNOWN
+    format: Format = "auto"
+    license: str | None = None
+    terms: str | None = None
+    vendor_agreement: str | None = None
+    consent: str | None = None
+    text_field: str = "text"
+    notes: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_slug(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("must be lower-case letters, digits, '.', '_' or '-' (max 64)")
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _path_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("license")
+    @classmethod
+    def _license_parses(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from clearance.licenses.expressions import normalise_expression
+
+        parsed = normalise_expression(value)
+        if parsed.error:
+            raise ValueError(f"not a valid SPDX expression: {parsed.error}")
+        return parsed.expression
+
+    @property
+    def is_url(self) -> bool:
+        return "://" in self.path
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = MANIFEST_VERSION
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, sources: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for source in sources:
+            if source.name in seen:
+                raise ValueError(f"source name {source.name!r} is used twice")
+            seen.add(source.name)
+        return sources
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and validate a manifest; relative source paths become relative to its folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read manifest: {exc}", file=str(path)) from exc
+    return parse_manifest(text, file=str(path), base=path.parent)
+
+
+def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = None) -> Manifest:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line)
+    if not isinstance(data, dict):
+        raise ConfigError("a manifest is a mapping with 'version' and 'sources'", file=file, line=1)
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        field = ".".join(str(part) for part in loc) or "(top level)"
+        line = _line_of(node, loc)
+        raise ConfigError(f"{field}: {error['msg']}", file=file, line=line) from None
+    if base is None:
+        return manifest
+    resolved = [
+        s if s.is_url or Path(s.path).is_absolute() else s.model_copy(update={"path": str(base / s.path)})
+        for s in manifest.sources
+    ]
+    return manifest.model_copy(update={"sources": resolved})
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at a pydantic error location (deepest one found)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    child = value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+        if child is None:
+            return line
+        node, line = child, child.start_mark.line + 1
+    return line
+
