@@ -15,7 +15,11 @@ from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
 from clearance.readers.records import raw_read, record_read
 
-_DECOMPRESSORS: dict[str, Any] = {".gz": gzip.GzipFile, ".bz2": bz2.BZ2File, ".xz": lzma.LZMAFile}
+_DECOMPRESSORS: dict[str, Any] = {
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),
+    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),
+}
 _STREAM_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 
 
@@ -39,7 +43,7 @@ def _read_file(spec: ShardSpec, fs: Any, path: str, limits: ReadLimits) -> Itera
             stream: IO[bytes] = raw
             suffix = compression_of(path)
             if suffix:
-                stream = _DECOMPRESSORS[suffix](fileobj=raw)
+                stream = _DECOMPRESSORS[suffix](raw)
             start, end = spec.byte_range or (0, None)
             if start:
                 stream.seek(start)

@@ -26,26 +26,38 @@ CONTENT_RECORDS = frozenset({"response", "resource"})
 def read_warc(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
     fs, _ = filesystem(spec.root)
     for ref in spec.files:
-        yield from _read_file(spec, fs, ref.path, limits)
+        yield from _read_file(spec, fs, ref.path, ref.size, limits)
 
 
-def _read_file(spec: ShardSpec, fs: Any, path: str, limits: ReadLimits) -> Iterator[Read]:
+def _read_file(
+    spec: ShardSpec, fs: Any, path: str, size: int, limits: ReadLimits
+) -> Iterator[Read]:
+    # warcio tolerates damage silently: a cut gzip member ends iteration without an error
+    # and a cut record reads short. We check both, so a damaged crawl never looks complete.
     count = 0
+    expect_arc = path.lower().endswith((".arc", ".arc.gz"))
     try:
         with open_binary(fs, path) as stream:
-            for record in ArchiveIterator(stream):
+            records = ArchiveIterator(stream)
+            for record in records:
+                if record.format == "arc" and not expect_arc:
+                    raise ValueError("not a WARC record (parsed as ARC)")
                 if record.rec_type not in CONTENT_RECORDS:
                     continue
                 count += 1
-                yield _record_read(spec, path, record, limits)
+                yield _record_read(spec, path, record, limits, records)
+            if size and records.offset < size:
+                raise ValueError(f"{size - records.offset} trailing bytes could not be parsed")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
         message = f"WARC unreadable after {count} records: {type(exc).__name__}: {exc}"
         yield container_error(spec, path, "application/warc", "corrupt-file", message)
 
 
-def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits) -> Read:
+def _record_read(
+    spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records: Any
+) -> Read:
     warc = record.rec_headers
-    record_id = (warc.get_header("WARC-Record-ID") or "").strip("<>") or f"offset-{record.offset}"
+    record_id = (warc.get_header("WARC-Record-ID") or "").strip("<>")
     target = warc.get_header("WARC-Target-URI") or ""
     http = record.http_headers
     declared = ""
@@ -65,9 +77,14 @@ def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits) ->
     media_type = sniff_media_type((data or b"")[:8192], target.split("?")[0]) if data else ""
     if declared and (not media_type or media_type == "text/plain"):
         media_type = declared
-    problems: tuple[tuple[str, str], ...] = ()
+    problems: list[tuple[str, str]] = []
     if data is None:
-        problems = (("oversize", oversize_message(bounded.size, limits)),)
+        problems.append(("oversize", oversize_message(bounded.size, limits)))
+    missing = getattr(record.raw_stream, "limit", 0)
+    if not record_id:  # only now: asking for the offset reads the record to its end
+        record_id = f"offset={records.get_record_offset()}"
+    if missing:
+        problems.append(("truncated-record", f"record ends {missing} bytes before its length"))
     item = Item(
         item_id=make_item_id(spec.source, f"{spec.locator(path)}#{record_id}"),
         source=spec.source,
@@ -78,4 +95,4 @@ def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits) ->
         meta=meta,
         loader=(lambda: data) if data is not None else None,
     )
-    return Read(item, problems)
+    return Read(item, tuple(problems))
