@@ -22,6 +22,7 @@ test: $(STAMP)  ## run the test suite
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## slow: throughput benchmark (see benchmarks/RESULTS.md)

@@ -15,8 +15,14 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def read_source(path: Path | str, *, fmt: str = "auto", limits: ReadLimits | None = None,
-                text_field: str = "text", target_bytes: int = 32 * 1024 * 1024) -> list[Read]:
+def read_source(
+    path: Path | str,
+    *,
+    fmt: str = "auto",
+    limits: ReadLimits | None = None,
+    text_field: str = "text",
+    target_bytes: int = 32 * 1024 * 1024,
+) -> list[Read]:
     """Every Read of a one-source plan, in plan order."""
     source = Source(name="src", path=str(path), format=fmt, text_field=text_field)  # type: ignore[arg-type]
     reads: list[Read] = []
@@ -39,9 +45,19 @@ def tree_digest(root: Path) -> dict[str, str]:
     """sha256 of every file under root, to prove inputs were not modified."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
-__all__ = ["DATA", "EXAMPLES", "Read", "RunStore", "ShardSpec", "problems", "read_source",
-           "run_scan", "tree_digest"]
+__all__ = [
+    "DATA",
+    "EXAMPLES",
+    "Read",
+    "RunStore",
+    "ShardSpec",
+    "problems",
+    "read_source",
+    "run_scan",
+    "tree_digest",
+]

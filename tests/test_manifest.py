@@ -6,7 +6,6 @@ import pytest
 
 from clearance.model import ConfigError
 from clearance.sources import SourceKind, load_manifest, parse_manifest, sources_from_inputs
-
 from helpers import EXAMPLES
 
 GOOD = """\

@@ -9,8 +9,9 @@ from clearance.model.finding import EVIDENCE_MAX_CHARS
 
 
 def test_item_from_bytes_hashes_content_and_builds_stable_id() -> None:
-    item = Item.from_bytes(source="web", locator="a/b.txt", uri="/x/a/b.txt",
-                           media_type="text/plain", data=b"hello")
+    item = Item.from_bytes(
+        source="web", locator="a/b.txt", uri="/x/a/b.txt", media_type="text/plain", data=b"hello"
+    )
     assert item.item_id == "web:a/b.txt"
     assert item.sha256 == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
     assert item.size == 5 and item.text == "hello" and item.is_text
@@ -18,8 +19,15 @@ def test_item_from_bytes_hashes_content_and_builds_stable_id() -> None:
 
 def test_finding_rejects_confidence_outside_unit_interval() -> None:
     with pytest.raises(ValueError, match="confidence"):
-        Finding(item_id="i", detector="d", detector_version="1", kind="license", value="MIT",
-                confidence=1.5, rule="r")
+        Finding(
+            item_id="i",
+            detector="d",
+            detector_version="1",
+            kind="license",
+            value="MIT",
+            confidence=1.5,
+            rule="r",
+        )
 
 
 def test_finding_truncates_long_evidence() -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from helpers import EXAMPLES, problems, read_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.readers import ReadLimits
+from helpers import EXAMPLES, problems, read_source
 
 
 def _jsonl(path: Path, records: list[object]) -> None:
@@ -35,9 +35,9 @@ def test_jsonl_configurable_text_field_and_bad_records(tmp_path: Path) -> None:
     path.write_bytes(
         b'{"content": "kept", "n": 1}\n'
         b'{"text": "wrong field"}\n'
-        b'[1, 2]\n'
+        b"[1, 2]\n"
         b'{"content": 42}\n'
-        b'\n'
+        b"\n"
         b'{"content": "caf\xe9"}\n'
     )
     reads = read_source(path, fmt="jsonl", text_field="content")
@@ -75,8 +75,11 @@ def test_compressed_jsonl_and_truncated_gzip(tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    texts=st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60),
-                   min_size=1, max_size=40),
+    texts=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60),
+        min_size=1,
+        max_size=40,
+    ),
     target=st.integers(min_value=1, max_value=400),
 )
 def test_byte_range_shards_read_exactly_the_records_of_the_whole_file(
@@ -90,15 +93,21 @@ def test_byte_range_shards_read_exactly_the_records_of_the_whole_file(
     assert [(r.item.item_id, r.item.text) for r in split] == [
         (r.item.item_id, r.item.text) for r in whole
     ]
-    assert [r.item.item_id for r in whole] == [f"src:d.jsonl#L{i}" for i in range(1, len(texts) + 1)]
+    assert [r.item.item_id for r in whole] == [
+        f"src:d.jsonl#L{i}" for i in range(1, len(texts) + 1)
+    ]
 
 
 def test_csv_rows_are_items_and_ragged_rows_are_errors(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
-    path.write_bytes(b"id,text,lang\n1,hello,en\n2,\"multi\nline\",en\n3,short\n4,caf\xe9,fr\n")
+    path.write_bytes(b'id,text,lang\n1,hello,en\n2,"multi\nline",en\n3,short\n4,caf\xe9,fr\n')
     reads = read_source(path)
     assert [r.item.item_id for r in reads] == [
-        "src:t.csv#L2", "src:t.csv#L3", "src:t.csv#L5", "src:t.csv#L6"]
+        "src:t.csv#L2",
+        "src:t.csv#L3",
+        "src:t.csv#L5",
+        "src:t.csv#L6",
+    ]
     assert reads[1].item.text == "multi\nline" and reads[0].item.meta == {"id": "1", "lang": "en"}
     assert problems(reads) == {"src:t.csv#L5": ["malformed-record"], "src:t.csv#L6": ["decode"]}
 

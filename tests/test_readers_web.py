@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import fsspec
-from helpers import EXAMPLES, problems, read_source, run_scan
 
 from clearance.runs import open_run
+from helpers import EXAMPLES, problems, read_source, run_scan
 
 
 def test_warc_response_records_become_items_with_http_headers() -> None:
@@ -44,7 +44,9 @@ def test_truncated_warc_keeps_earlier_records_and_reports_the_file(tmp_path: Pat
 
 def test_garbage_warc_is_one_error_item(tmp_path: Path) -> None:
     (tmp_path / "junk.warc.gz").write_bytes(gzip.compress(b"not a warc at all\r\n\r\n"))
-    assert problems(read_source(tmp_path / "junk.warc.gz")) == {"src:junk.warc.gz": ["corrupt-file"]}
+    assert problems(read_source(tmp_path / "junk.warc.gz")) == {
+        "src:junk.warc.gz": ["corrupt-file"]
+    }
 
 
 def test_hf_folder_attaches_card_fields_and_reads_data_files_as_records() -> None:

@@ -5,9 +5,9 @@ Not legal advice: clearance finds and explains evidence; counsel decides.
 
 __version__ = "0.1.0"
 
-from clearance.model import Decision, Finding, Item, Status  # noqa: E402
-from clearance.runs import open_run  # noqa: E402
-from clearance.scan import ScanOptions, ScanSummary, scan  # noqa: E402
+from clearance.model import Decision, Finding, Item, Status
+from clearance.runs import open_run
+from clearance.scan import ScanOptions, ScanSummary, scan
 
 __all__ = [
     "Decision",

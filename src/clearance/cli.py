@@ -8,7 +8,7 @@ import signal
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -95,17 +95,28 @@ def scan_command(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Run folder to write, e.g. runs/NAME.")],
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=0, help="Worker processes (0, the default: all cores).")
+        int,
+        typer.Option(
+            "--workers", "-w", min=0, help="Worker processes (0, the default: all cores)."
+        ),
     ] = 0,
-    resume: Annotated[bool, typer.Option(help="Continue an interrupted run; finished shards are skipped.")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted run; finished shards are skipped.")
+    ] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing run folder.")] = False,
     detectors: Annotated[
-        Optional[str],  # noqa: UP045  (typer needs Optional here)
-        typer.Option(help="Comma-separated detector names (default: all). See `clearance detectors`."),
+        str | None,
+        typer.Option(
+            help="Comma-separated detector names (default: all). See `clearance detectors`."
+        ),
     ] = None,
     max_item_mb: Annotated[
-        float, typer.Option(help="Items larger than this are hashed but not scanned (error finding).")
+        float,
+        typer.Option(help="Items larger than this are hashed but not scanned (error finding)."),
     ] = 64.0,
+    shard_mb: Annotated[
+        float, typer.Option(help="Target shard size: the unit of parallelism and of --resume.")
+    ] = 32.0,
     fail_on_errors: Annotated[
         bool, typer.Option(help=f"Exit {EXIT_ITEM_ERRORS} when any item had an error finding.")
     ] = False,
@@ -126,6 +137,7 @@ def scan_command(
         force=force,
         detectors=names,
         limits=ReadLimits(max_item_bytes=int(max_item_mb * 1024 * 1024)),
+        target_shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
     )
     signal.signal(signal.SIGTERM, _raise_interrupt)
     display = _RichProgress(console, quiet=as_json)
@@ -135,7 +147,8 @@ def scan_command(
     except KeyboardInterrupt:
         err_console.print(
             f"[yellow]interrupted[/]: finished shards are kept; continue with "
-            f"`clearance scan ... --out {out} --resume`", highlight=False,
+            f"`clearance scan ... --out {out} --resume`",
+            highlight=False,
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if as_json:
@@ -152,8 +165,9 @@ def scan_command(
         console.print(f"findings: {summary.findings:,}" + (f" ({kinds})" if kinds else ""))
         if summary.errors:
             console.print(
-                f"[bold yellow]{summary.errors:,} error finding(s)[/]: items that could not be fully "
-                f"read or scanned go to review; see `clearance findings {out} --kind error`",
+                f"[bold yellow]{summary.errors:,} error finding(s)[/]: items that could not "
+                f"be fully read or scanned go to review; "
+                f"see `clearance findings {out} --kind error`",
                 highlight=False,
             )
         console.print(f"next: clearance show {out}", highlight=False)
@@ -234,28 +248,49 @@ def show(
         print(json.dumps(summary, indent=2, default=str))
         return
     info = summary["run"]
+    when = info.get("finished") or info["created"]
     console.print(
-        f"[bold]{run}[/]  status: {info['status']}  scanned {info.get('finished') or info['created']}"
-        f"  clearance {info['clearance_version']}", highlight=False,
+        f"[bold]{run}[/]  status: {info['status']}  scanned {when}"
+        f"  clearance {info['clearance_version']}",
+        highlight=False,
     )
     console.print(
         f"{summary['items']:,} items, {_human(summary['bytes'])}, "
-        f"{summary['findings']:,} findings, {summary['errors']:,} errors", highlight=False,
+        f"{summary['findings']:,} findings, {summary['errors']:,} errors",
+        highlight=False,
     )
-    console.print(_table("Sources", ["source", "kind", "license", "items", "size"], [
-        [s["name"], s["kind"], s["license"] or "-", f"{s['items']:,}", _human(s["bytes"])]
-        for s in summary["sources"]
-    ]))
-    console.print(_table("Media types", ["media type", "items"], [
-        [k, f"{v:,}"] for k, v in summary["media_types"].items()
-    ]))
-    console.print(_table("Findings by kind", ["kind", "findings", "items"], [
-        [k, f"{v['findings']:,}", f"{v['items']:,}"] for k, v in summary["by_kind"].items()
-    ]))
+    console.print(
+        _table(
+            "Sources",
+            ["source", "kind", "license", "items", "size"],
+            [
+                [s["name"], s["kind"], s["license"] or "-", f"{s['items']:,}", _human(s["bytes"])]
+                for s in summary["sources"]
+            ],
+        )
+    )
+    console.print(
+        _table(
+            "Media types",
+            ["media type", "items"],
+            [[k, f"{v:,}"] for k, v in summary["media_types"].items()],
+        )
+    )
+    console.print(
+        _table(
+            "Findings by kind",
+            ["kind", "findings", "items"],
+            [[k, f"{v['findings']:,}", f"{v['items']:,}"] for k, v in summary["by_kind"].items()],
+        )
+    )
     if summary["error_rules"]:
-        console.print(_table("Errors (these items go to review)", ["rule", "items"], [
-            [k, f"{v:,}"] for k, v in summary["error_rules"].items()
-        ]))
+        console.print(
+            _table(
+                "Errors: these items go to review",
+                ["rule", "items"],
+                [[k, f"{v:,}"] for k, v in summary["error_rules"].items()],
+            )
+        )
     console.print(
         "[dim]Not legal advice: findings are evidence for counsel to weigh.[/]", highlight=False
     )
@@ -267,22 +302,30 @@ def _run_summary(run: Path) -> dict[str, Any]:
     items = store.items(columns=["source", "media_type", "size"])
     findings = store.findings(columns=["item_id", "kind", "rule"])
     sources: dict[str, dict[str, Any]] = {
-        s["name"]: {"name": s["name"], "kind": s["kind"], "license": s.get("license"),
-                    "items": 0, "bytes": 0}
+        s["name"]: {
+            "name": s["name"],
+            "kind": s["kind"],
+            "license": s.get("license"),
+            "items": 0,
+            "bytes": 0,
+        }
         for s in info.get("sources", [])
     }
-    for source, size in zip(items.column("source").to_pylist(), items.column("size").to_pylist(),
-                            strict=True):
-        entry = sources.setdefault(source, {"name": source, "kind": "?", "license": None,
-                                            "items": 0, "bytes": 0})
+    for source, size in zip(
+        items.column("source").to_pylist(), items.column("size").to_pylist(), strict=True
+    ):
+        entry = sources.setdefault(
+            source, {"name": source, "kind": "?", "license": None, "items": 0, "bytes": 0}
+        )
         entry["items"] += 1
         entry["bytes"] += size
     media = Counter(items.column("media_type").to_pylist())
     by_kind: dict[str, dict[str, int]] = {}
     kind_items: dict[str, set[str]] = {}
     error_rules: Counter[str] = Counter()
-    for item_id, kind, rule in zip(*(findings.column(c).to_pylist() for c in ("item_id", "kind", "rule")),
-                                   strict=True):
+    for item_id, kind, rule in zip(
+        *(findings.column(c).to_pylist() for c in ("item_id", "kind", "rule")), strict=True
+    ):
         by_kind.setdefault(kind, {"findings": 0, "items": 0})["findings"] += 1
         kind_items.setdefault(kind, set()).add(item_id)
         if kind == "error":
@@ -290,8 +333,18 @@ def _run_summary(run: Path) -> dict[str, Any]:
     for kind, ids in kind_items.items():
         by_kind[kind]["items"] = len(ids)
     return {
-        "run": {k: info.get(k) for k in ("status", "created", "finished", "clearance_version",
-                                         "timings", "shards", "detectors")},
+        "run": {
+            k: info.get(k)
+            for k in (
+                "status",
+                "created",
+                "finished",
+                "clearance_version",
+                "timings",
+                "shards",
+                "detectors",
+            )
+        },
         "items": items.num_rows,
         "bytes": int(sum(items.column("size").to_pylist())),
         "findings": findings.num_rows,
@@ -303,21 +356,39 @@ def _run_summary(run: Path) -> dict[str, Any]:
     }
 
 
-FINDING_COLUMNS = ["item_id", "detector", "detector_version", "kind", "value", "confidence",
-                   "start", "end", "line", "bbox", "evidence", "rule"]
+FINDING_COLUMNS = [
+    "item_id",
+    "detector",
+    "detector_version",
+    "kind",
+    "value",
+    "confidence",
+    "start",
+    "end",
+    "line",
+    "bbox",
+    "evidence",
+    "rule",
+]
 
 
 @app.command()
 def findings(
     run: Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")],
-    kind: Annotated[Optional[str], typer.Option(help="Only this kind (license, error, duplicate...).")] = None,  # noqa: UP045
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind (license, error, duplicate...).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | jsonl | csv")] = "table",
     limit: Annotated[int, typer.Option(help="Rows in table format (0: all).")] = 50,
 ) -> None:
     """List findings. `jsonl` and `csv` carry every findings.parquet column, for pipelines."""
     if fmt not in ("table", "jsonl", "csv"):
         raise ConfigError(f"--format must be table, jsonl or csv, not {fmt!r}")
-    table = open_run(run).findings(kind=kind).sort_by([("item_id", "ascending"), ("start", "ascending")])
+    table = (
+        open_run(run)
+        .findings(kind=kind)
+        .sort_by([("item_id", "ascending"), ("start", "ascending")])
+    )
     rows = table.to_pylist()
     if fmt == "jsonl":
         out = sys.stdout
@@ -331,12 +402,24 @@ def findings(
             writer.writerow({**row, "bbox": json.dumps(row["bbox"]) if row["bbox"] else ""})
         return
     shown = rows if limit <= 0 else rows[:limit]
-    console.print(_table(
-        f"Findings{f' of kind {kind}' if kind else ''} ({len(rows):,})",
-        ["item", "kind", "value", "conf", "where", "rule", "evidence"],
-        [[r["item_id"], r["kind"], _short(r["value"]), f"{r['confidence']:.2f}", _where(r), r["rule"],
-          r["evidence"][:120]] for r in shown],
-    ))
+    console.print(
+        _table(
+            f"Findings{f' of kind {kind}' if kind else ''} ({len(rows):,})",
+            ["item", "kind", "value", "conf", "where", "rule", "evidence"],
+            [
+                [
+                    r["item_id"],
+                    r["kind"],
+                    _short(r["value"]),
+                    f"{r['confidence']:.2f}",
+                    _where(r),
+                    r["rule"],
+                    r["evidence"][:120],
+                ]
+                for r in shown
+            ],
+        )
+    )
     if len(shown) < len(rows):
         console.print(f"[dim]{len(rows) - len(shown):,} more; use --limit 0 or --format jsonl[/]")
 
@@ -349,13 +432,19 @@ def list_detectors(
     rows = []
     for name, cls in registry().items():
         media = ", ".join(getattr(cls, "media_types", ("whole run",)))
-        rows.append({"name": name, "version": cls.version, "reads": media,
-                     "description": cls.description})
+        rows.append(
+            {"name": name, "version": cls.version, "reads": media, "description": cls.description}
+        )
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    console.print(_table("Detectors", ["name", "version", "reads", "what it finds"],
-                         [list(r.values()) for r in rows]))
+    console.print(
+        _table(
+            "Detectors",
+            ["name", "version", "reads", "what it finds"],
+            [list(r.values()) for r in rows],
+        )
+    )
 
 
 def _short(value: str, width: int = 40) -> str:
@@ -371,7 +460,7 @@ def _where(row: dict[str, Any]) -> str:
 
 
 def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=title, title_justify="left", header_style="bold", min_width=len(title))
     for header in headers:
         table.add_column(header, overflow="fold")
     for row in rows:
@@ -385,5 +474,3 @@ def _human(size: float) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} TB"
-
-

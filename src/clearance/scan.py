@@ -15,7 +15,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
 
-
 from clearance import __version__
 from clearance.detectors.base import instantiate, registry, resolve
 from clearance.executors.batch import ScanConfig, ShardResult, findings_table
@@ -107,7 +106,9 @@ def scan(
     scan_started = time.perf_counter()
     try:
         run_local(
-            pending, config, workers=options.workers,
+            pending,
+            config,
+            workers=options.workers,
             on_progress=progress.advance if progress else _ignore,
             on_done=progress.shard_done if progress else _ignore,
         )
@@ -122,7 +123,11 @@ def scan(
     run_info.update(
         status="complete",
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
-        shards={"planned": len(shards), "scanned": len(pending), "resumed": len(shards) - len(pending)},
+        shards={
+            "planned": len(shards),
+            "scanned": len(pending),
+            "resumed": len(shards) - len(pending),
+        },
         timings={
             "plan_s": round(plan_seconds, 3),
             "scan_s": round(scan_seconds, 3),
@@ -134,9 +139,15 @@ def scan(
     store.write_run_json(run_info)
     c = counts["counts"]
     return ScanSummary(
-        run_dir=str(out), items=c["items"], bytes=c["bytes"], findings=c["findings"],
-        errors=c["errors"], shards=len(shards), shards_skipped=len(shards) - len(pending),
-        seconds=round(total, 3), by_kind=c["findings_by_kind"],
+        run_dir=str(out),
+        items=c["items"],
+        bytes=c["bytes"],
+        findings=c["findings"],
+        errors=c["errors"],
+        shards=len(shards),
+        shards_skipped=len(shards) - len(pending),
+        seconds=round(total, 3),
+        by_kind=c["findings_by_kind"],
     )
 
 
@@ -171,8 +182,11 @@ def _counts(store: RunStore) -> dict[str, Any]:
 
 def _fingerprint(sources: Sequence[Source], config: ScanConfig) -> str:
     blob = json.dumps(
-        {"sources": [s.model_dump(mode="json") for s in sources], "config": config.to_json(),
-         "detectors": _detector_versions(config.detectors)},
+        {
+            "sources": [s.model_dump(mode="json") for s in sources],
+            "config": config.to_json(),
+            "detectors": _detector_versions(config.detectors),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -191,6 +205,3 @@ def _environment() -> dict[str, Any]:
         except PackageNotFoundError:
             packages[name] = "missing"
     return {"python": sys.version.split()[0], "platform": platform.platform(), "packages": packages}
-
-
-

@@ -35,8 +35,9 @@ class Detector:
     def __init__(self) -> None:
         missing = [m for m in self.requires if importlib.util.find_spec(m) is None]
         if missing:
-            raise MissingDependency(f"detector {self.name!r} ({', '.join(missing)})",
-                                    self.extra or self.name)
+            raise MissingDependency(
+                f"detector {self.name!r} ({', '.join(missing)})", self.extra or self.name
+            )
 
     def handles(self, item: Item) -> bool:
         for pattern in self.media_types:
@@ -52,7 +53,10 @@ class Detector:
     def finding(self, item: Item, **fields: object) -> Finding:
         """A finding stamped with this detector's name and version."""
         return Finding(
-            item_id=item.item_id, detector=self.name, detector_version=self.version, **fields  # type: ignore[arg-type]
+            item_id=item.item_id,
+            detector=self.name,
+            detector_version=self.version,
+            **fields,  # type: ignore[arg-type]
         )
 
 
@@ -120,5 +124,3 @@ def instantiate(names: Iterable[str]) -> tuple[list[Detector], list[RunDetector]
         else:
             run_level.append(instance)
     return item_level, run_level
-
-

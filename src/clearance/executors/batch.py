@@ -56,7 +56,9 @@ def _detectors(names: tuple[str, ...]) -> list[Detector]:
     return _DETECTOR_CACHE[names]
 
 
-def scan_shard(spec: ShardSpec, config: ScanConfig, progress: ProgressHook | None = None) -> ShardResult:
+def scan_shard(
+    spec: ShardSpec, config: ScanConfig, progress: ProgressHook | None = None
+) -> ShardResult:
     """Scan one shard end to end and commit it to the run folder atomically."""
     started = time.perf_counter()
     detectors = _detectors(config.detectors)
@@ -67,14 +69,20 @@ def scan_shard(spec: ShardSpec, config: ScanConfig, progress: ProgressHook | Non
     for read in read_shard(spec, config.limits):
         item = read.item
         for column, value in (
-            ("item_id", item.item_id), ("source", item.source), ("uri", item.uri),
-            ("media_type", item.media_type), ("sha256", item.sha256), ("size", item.size),
+            ("item_id", item.item_id),
+            ("source", item.source),
+            ("uri", item.uri),
+            ("media_type", item.media_type),
+            ("sha256", item.sha256),
+            ("size", item.size),
             ("meta", json.dumps(item.meta, ensure_ascii=False, default=str) if item.meta else "{}"),
             ("shard", spec.shard_id),
         ):
             items[column].append(value)
         for rule, message in read.problems:
-            findings.append(error_finding(item.item_id, rule, message, detector=f"read:{spec.format}"))
+            findings.append(
+                error_finding(item.item_id, rule, message, detector=f"read:{spec.format}")
+            )
         if item.is_text and item.loader is not None and item.decoded.problem:
             findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
         findings.extend(_run_detectors(detectors, item))
@@ -113,17 +121,23 @@ def _run_detectors(detectors: Sequence[Detector], item: Any) -> list[Finding]:
             with time_budget(detector.time_budget_s):
                 out.extend(detector.detect(item))
         except BudgetExceeded:
-            out.append(error_finding(
-                item.item_id, "timeout",
-                f"detector {detector.name} ran past its {detector.time_budget_s:g}s budget",
-                detector=detector.name,
-            ))
+            out.append(
+                error_finding(
+                    item.item_id,
+                    "timeout",
+                    f"detector {detector.name} ran past its {detector.time_budget_s:g}s budget",
+                    detector=detector.name,
+                )
+            )
         except Exception as exc:  # a detector bug must not lose the item: it goes to review
-            out.append(error_finding(
-                item.item_id, "detector-failed",
-                f"detector {detector.name} failed: {type(exc).__name__}: {exc}",
-                detector=detector.name,
-            ))
+            out.append(
+                error_finding(
+                    item.item_id,
+                    "detector-failed",
+                    f"detector {detector.name} failed: {type(exc).__name__}: {exc}",
+                    detector=detector.name,
+                )
+            )
     return out
 
 

@@ -26,7 +26,9 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Raise ``BudgetExceeded`` in the block once ``seconds`` have passed."""
-    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    use_alarm = (
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
     start = time.perf_counter()
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)

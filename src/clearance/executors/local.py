@@ -84,8 +84,10 @@ def _run_pool(
     drainer = threading.Thread(target=drain, name="clearance-progress", daemon=True)
     drainer.start()
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(shards)), mp_context=ctx,
-        initializer=_init_worker, initargs=(progress_queue,),
+        max_workers=min(workers, len(shards)),
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(progress_queue,),
     )
     results: list[ShardResult] = []
     try:

@@ -1,12 +1,12 @@
 """The exception tree. Configuration errors fail at start; item errors become findings.
 
-    ClearanceError
-    ├── ConfigError           bad manifest, policy or option: names file, line and field
-    ├── MissingDependency     an optional extra is not installed: names the pip line
-    ├── RunError              the run folder is unusable (exists, foreign, incompatible)
-    └── ItemError             one item cannot be read; the scan records it and goes on
-        ├── ItemTooLarge
-        └── UnsafeArchiveMember
+ClearanceError
+├── ConfigError           bad manifest, policy or option: names file, line and field
+├── MissingDependency     an optional extra is not installed: names the pip line
+├── RunError              the run folder is unusable (exists, foreign, incompatible)
+└── ItemError             one item cannot be read; the scan records it and goes on
+    ├── ItemTooLarge
+    └── UnsafeArchiveMember
 """
 
 from __future__ import annotations

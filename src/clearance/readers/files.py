@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tarfile
-import zlib
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from clearance.model.item import Item, make_item_id

@@ -15,6 +15,7 @@ from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
 from clearance.readers.records import raw_read, record_read
 
+# The decompressors wrap the raw stream and are closed with it.
 _DECOMPRESSORS: dict[str, Any] = {
     ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
     ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),
@@ -59,7 +60,11 @@ def _read_file(spec: ShardSpec, fs: Any, path: str, limits: ReadLimits) -> Itera
                 if len(line) > limits.max_item_bytes and not line.endswith(b"\n"):
                     position += _skip_line(stream)
                     yield raw_read(
-                        spec, locator, path, line[:1024], "oversize",
+                        spec,
+                        locator,
+                        path,
+                        line[:1024],
+                        "oversize",
                         f"line longer than {limits.max_item_bytes} bytes; first 1 KiB kept",
                     )
                     continue
@@ -77,8 +82,14 @@ def _parse_line(spec: ShardSpec, locator: str, uri: str, line: bytes) -> Read:
         return raw_read(spec, locator, uri, line.rstrip(b"\r\n"), "malformed-record", str(exc))
     if not isinstance(record, dict):
         kind = type(record).__name__
-        return raw_read(spec, locator, uri, line.rstrip(b"\r\n"), "malformed-record",
-                        f"line is a JSON {kind}, not an object")
+        return raw_read(
+            spec,
+            locator,
+            uri,
+            line.rstrip(b"\r\n"),
+            "malformed-record",
+            f"line is a JSON {kind}, not an object",
+        )
     return record_read(spec, locator, uri, record, [])
 
 

@@ -76,13 +76,18 @@ def plan_source(
         by_format.setdefault(chosen, []).append(ref)
     shards: list[ShardSpec] = []
     for chosen, refs in sorted(by_format.items()):
-        def make(
-            group: tuple[FileRef, ...], chosen: str = chosen, **extra: Any
-        ) -> ShardSpec:
+
+        def make(group: tuple[FileRef, ...], chosen: str = chosen, **extra: Any) -> ShardSpec:
             return ShardSpec(
-                source=source.name, format=chosen, root=root_url, files=group,
-                text_field=source.text_field, meta=meta, **extra,
+                source=source.name,
+                format=chosen,
+                root=root_url,
+                files=group,
+                text_field=source.text_field,
+                meta=meta,
+                **extra,
             )
+
         if chosen == "files":
             shards.extend(make(g) for g in _groups(refs, target_bytes, max_files))
             continue
@@ -99,10 +104,8 @@ def plan_source(
 
 
 def _list_files(fs: Any, root: str) -> list[FileRef]:
-    if fs.isfile(root):
-        infos = {root: fs.info(root)}
-    else:
-        infos = fs.find(root, detail=True, withdirs=False)
+    is_file = fs.isfile(root)
+    infos = {root: fs.info(root)} if is_file else fs.find(root, detail=True, withdirs=False)
     return [
         FileRef(path=join_url(fs, path), size=int(info.get("size") or 0), mtime=_mtime(info))
         for path, info in sorted(infos.items())

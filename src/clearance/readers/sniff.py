@@ -55,15 +55,12 @@ _TEXT_EXTENSIONS: Final = {
     ".svg": "image/svg+xml",
 }
 
-#: magic-number results that we report with their usual registered name.
-_CANONICAL: Final = {"application/x-tar": "application/x-tar", "application/gzip": "application/gzip"}
-
 
 def sniff_media_type(head: bytes, name: str = "") -> str:
     """The media type of content starting with ``head``; ``name`` only breaks ties for text."""
     kind = filetype.guess(head) if head else None
     if kind is not None:
-        return _CANONICAL.get(kind.mime, kind.mime)
+        return str(kind.mime)
     if b"\x00" in head[:SNIFF_BYTES] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "application/octet-stream"
     lowered = head[:512].lstrip().lower()

@@ -53,9 +53,7 @@ def _read_file(
         yield container_error(spec, path, "application/warc", "corrupt-file", message)
 
 
-def _record_read(
-    spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records: Any
-) -> Read:
+def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records: Any) -> Read:
     warc = record.rec_headers
     record_id = (warc.get_header("WARC-Record-ID") or "").strip("<>")
     target = warc.get_header("WARC-Target-URI") or ""

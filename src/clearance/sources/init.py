@@ -78,4 +78,6 @@ def _name(raw: str, taken: set[str]) -> str:
 
 
 def _quote(value: str) -> str:
-    return value if re.fullmatch(r"[A-Za-z0-9._/-]+", value) else '"' + value.replace('"', '\\"') + '"'
+    return (
+        value if re.fullmatch(r"[A-Za-z0-9._/-]+", value) else '"' + value.replace('"', '\\"') + '"'
+    )

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from clearance.model.errors import ConfigError
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION: Literal[1] = 1
 
 
 class SourceKind(StrEnum):
@@ -116,7 +116,8 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=file, line=line)
+        problem = getattr(exc, "problem", exc)
+        raise ConfigError(f"invalid YAML: {problem}", file=file, line=line) from None
     if not isinstance(data, dict):
         raise ConfigError("a manifest is a mapping with 'version' and 'sources'", file=file, line=1)
     try:
@@ -130,7 +131,9 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
     if base is None:
         return manifest
     resolved = [
-        s if s.is_url or Path(s.path).is_absolute() else s.model_copy(update={"path": str(base / s.path)})
+        s
+        if s.is_url or Path(s.path).is_absolute()
+        else s.model_copy(update={"path": str(base / s.path)})
         for s in manifest.sources
     ]
     return manifest.model_copy(update={"sources": resolved})
@@ -148,11 +151,9 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
                 if key.value == part:
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part >= 0:
+            child = node.value[part] if part < len(node.value) else None
         if child is None:
             return line
         node, line = child, child.start_mark.line + 1
     return line
-

@@ -38,8 +38,12 @@ class ExactDuplicateDetector(RunDetector):
                 extra = others_count - MAX_LISTED
                 more = f" and {extra} more" if extra > 0 else ""
                 yield Finding(
-                    item_id=item_id, detector=self.name, detector_version=self.version,
-                    kind="duplicate", value=row["sha256"], confidence=1.0,
+                    item_id=item_id,
+                    detector=self.name,
+                    detector_version=self.version,
+                    kind="duplicate",
+                    value=row["sha256"],
+                    confidence=1.0,
                     rule="exact-duplicate/sha256",
                     evidence=f"same bytes as {others_count} other item(s): {listed}{more}",
                 )

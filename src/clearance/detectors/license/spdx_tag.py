@@ -46,21 +46,40 @@ class SpdxTagDetector(Detector):
             parsed = normalise_expression(raw)
             if parsed.error:
                 yield self.finding(
-                    item, kind="license", value=raw, confidence=CONFIDENCE_UNPARSEABLE,
-                    rule="spdx-tag/unparseable", evidence=f"{evidence}  [{parsed.error}]",
-                    start=start, end=end, line=line,
+                    item,
+                    kind="license",
+                    value=raw,
+                    confidence=CONFIDENCE_UNPARSEABLE,
+                    rule="spdx-tag/unparseable",
+                    evidence=f"{evidence}  [{parsed.error}]",
+                    start=start,
+                    end=end,
+                    line=line,
                 )
             elif parsed.unknown_keys:
+                unknown = ", ".join(parsed.unknown_keys)
                 yield self.finding(
-                    item, kind="license", value=parsed.expression,
-                    confidence=CONFIDENCE_UNKNOWN_KEY, rule="spdx-tag/unknown-license",
-                    evidence=f"{evidence}  [not on the SPDX list: {', '.join(parsed.unknown_keys)}]",
-                    start=start, end=end, line=line,
+                    item,
+                    kind="license",
+                    value=parsed.expression,
+                    confidence=CONFIDENCE_UNKNOWN_KEY,
+                    rule="spdx-tag/unknown-license",
+                    evidence=f"{evidence}  [not on the SPDX list: {unknown}]",
+                    start=start,
+                    end=end,
+                    line=line,
                 )
             else:
                 yield self.finding(
-                    item, kind="license", value=parsed.expression, confidence=CONFIDENCE_VALID,
-                    rule="spdx-tag", evidence=evidence, start=start, end=end, line=line,
+                    item,
+                    kind="license",
+                    value=parsed.expression,
+                    confidence=CONFIDENCE_VALID,
+                    rule="spdx-tag",
+                    evidence=evidence,
+                    start=start,
+                    end=end,
+                    line=line,
                 )
 
 

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clearance.model import RunError
+from clearance.runs import open_run
+from helpers import run_scan, tree_digest
+
+PLUGIN = """
+import time
+from clearance.detectors.base import Detector, register
+
+@register
+class SlowPlugin(Detector):
+    name = "test-slow-plugin"
+    version = "1"
+    media_types = ("*",)
+
+    def detect(self, item):
+        time.sleep(0.05)
+        return []
+"""
+
+
+def _rows(run: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    store = open_run(run)
+    items = sorted(tuple(r.values()) for r in store.items().drop_columns(["shard"]).to_pylist())
+    findings = sorted(tuple(str(v) for v in r.values()) for r in store.findings().to_pylist())
+    return items, findings
+
+
+def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
+    before = tree_digest(examples_copy)
+    summary = run_scan([str(examples_copy / "clearance.yaml")], tmp_path / "run")
+    assert tree_digest(examples_copy) == before  # inputs are never modified
+    assert summary.items == 39 and summary.errors == 2
+    store = open_run(tmp_path / "run")
+    info = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert info["status"] == "complete"
+    assert info["detectors"] == {"exact-duplicate": "1.0", "spdx-tag": "1.0"}
+    assert info["counts"]["items"] == 39 and info["counts"]["errors"] == 2
+    assert set(info["timings"]) == {"plan_s", "scan_s", "run_detectors_s", "total_s"}
+    assert "pyarrow" in info["environment"]["packages"]
+    licenses = {r["item_id"]: r["value"] for r in store.findings(kind="license").to_pylist()}
+    assert licenses["code:chunk.rs"] == "MIT OR Apache-2.0"
+    assert licenses["code:retry.go"] == "MIT AND ("
+    dups = {r["item_id"] for r in store.findings(kind="duplicate").to_pylist()}
+    assert dups == {"code:wordcount.py", "code:wordcount_vendored.py"}
+    errors = {r["item_id"]: r["rule"] for r in store.findings(kind="error").to_pylist()}
+    assert errors == {
+        "essays:legacy-latin1.txt": "decode",
+        "posts:posts.jsonl#L7": "malformed-record",
+    }
+
+
+def test_many_workers_give_the_same_results_as_one(examples_copy: Path, tmp_path: Path) -> None:
+    manifest = str(examples_copy / "clearance.yaml")
+    run_scan([manifest], tmp_path / "one", workers=1)
+    run_scan([manifest], tmp_path / "two", workers=2)
+    assert _rows(tmp_path / "one") == _rows(tmp_path / "two")
+
+
+def test_run_folder_is_not_overwritten_without_force(examples_copy: Path, tmp_path: Path) -> None:
+    manifest = str(examples_copy / "clearance.yaml")
+    run_scan([manifest], tmp_path / "run")
+    with pytest.raises(RunError, match=r"--resume.*--force"):
+        run_scan([manifest], tmp_path / "run")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "precious.txt").write_text("mine")
+    with pytest.raises(RunError, match="not a clearance run"):
+        run_scan([manifest], tmp_path / "other", force=True)
+    assert (tmp_path / "other" / "precious.txt").read_text() == "mine"
+    run_scan([manifest], tmp_path / "run", force=True)
+
+
+def test_resume_skips_finished_shards_and_refuses_other_config(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    manifest = str(examples_copy / "clearance.yaml")
+    first = run_scan([manifest], tmp_path / "run")
+    again = run_scan([manifest], tmp_path / "run", resume=True)
+    assert again.shards_skipped == first.shards and again.items == first.items
+    with pytest.raises(RunError, match="other sources, detectors or limits"):
+        run_scan([manifest], tmp_path / "run", resume=True, detectors=("spdx-tag",))
+
+
+def _corpus(root: Path, files: int) -> Path:
+    root.mkdir()
+    for i in range(files):
+        header = f"// SPDX-License-Identifier: {'MIT' if i % 2 else 'Apache-2.0'}\n"
+        (root / f"f{i:03}.c").write_text(header + f"int v{i};\n" * 20_000)
+    return root
+
+
+def _plugin_env(tmp_path: Path) -> dict[str, str]:
+    """A third-party detector installed through the entry point, as a plugin would be."""
+    plugins = tmp_path / "plugins"
+    dist = plugins / "slowplugin-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (plugins / "slowplugin.py").write_text(PLUGIN)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: slowplugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[clearance.detectors]\nslow = slowplugin\n")
+    return {**os.environ, "PYTHONPATH": str(plugins)}
+
+
+def _scan_cmd(corpus: Path, run: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "clearance",
+        "scan",
+        str(corpus),
+        "--out",
+        str(run),
+        "--workers",
+        "1",
+        "--shard-mb",
+        "0.1",
+        "--json",
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
+    tmp_path: Path, how: signal.Signals
+) -> None:
+    corpus = _corpus(tmp_path / "corpus", 30)
+    env = _plugin_env(tmp_path)
+    run = tmp_path / "run"
+    process = subprocess.Popen(
+        _scan_cmd(corpus, run), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(list((run / "_shards").glob("*.json"))) >= 3:
+            break
+        time.sleep(0.02)
+    process.send_signal(how)
+    process.wait(timeout=60)
+    done_before = len(list((run / "_shards").glob("*.json")))
+    assert 3 <= done_before < 30, "the scan should have been stopped midway"
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
+    resumed = subprocess.run(
+        _scan_cmd(corpus, run, "--resume"), env=env, capture_output=True, text=True, timeout=120
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["shards_skipped"] >= done_before
+    clean = subprocess.run(
+        _scan_cmd(corpus, tmp_path / "clean"), env=env, capture_output=True, text=True, timeout=120
+    )
+    assert clean.returncode == 0, clean.stderr
+    assert _rows(run) == _rows(tmp_path / "clean")
+    assert not list(run.rglob("*.tmp"))
+    items, findings = _rows(run)
+    assert len(items) == 30 and len(findings) == 30
