@@ -1,3 +1,4 @@
+# -*- coding: utf-8 -*-
 #
 # SPDX-License-Identifier: LicenseRef-scancode-public-domain
 # See https://github.com/aboutcode-org/license-expression for support or download.
