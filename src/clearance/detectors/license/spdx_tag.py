@@ -43,44 +43,29 @@ class SpdxTagDetector(Detector):
             end = start + len(raw)
             line = text.count("\n", 0, match.start()) + 1
             evidence = match.group(0).strip()
-            parsed = normalise_expression(raw)
-            if parsed.error:
-                yield self.finding(
-                    item,
-                    kind="license",
-                    value=raw,
-                    confidence=CONFIDENCE_UNPARSEABLE,
-                    rule="spdx-tag/unparseable",
-                    evidence=f"{evidence}  [{parsed.error}]",
-                    start=start,
-                    end=end,
-                    line=line,
-                )
-            elif parsed.unknown_keys:
-                unknown = ", ".join(parsed.unknown_keys)
-                yield self.finding(
-                    item,
-                    kind="license",
-                    value=parsed.expression,
-                    confidence=CONFIDENCE_UNKNOWN_KEY,
-                    rule="spdx-tag/unknown-license",
-                    evidence=f"{evidence}  [not on the SPDX list: {unknown}]",
-                    start=start,
-                    end=end,
-                    line=line,
-                )
-            else:
-                yield self.finding(
-                    item,
-                    kind="license",
-                    value=parsed.expression,
-                    confidence=CONFIDENCE_VALID,
-                    rule="spdx-tag",
-                    evidence=evidence,
-                    start=start,
-                    end=end,
-                    line=line,
-                )
+            value, confidence, rule, note = _classify(raw)
+            yield self.finding(
+                item,
+                kind="license",
+                value=value,
+                confidence=confidence,
+                rule=rule,
+                evidence=f"{evidence}  [{note}]" if note else evidence,
+                start=start,
+                end=end,
+                line=line,
+            )
+
+
+def _classify(raw: str) -> tuple[str, float, str, str]:
+    """(value, confidence, rule, note) for a tag's expression."""
+    parsed = normalise_expression(raw)
+    if parsed.error:
+        return raw, CONFIDENCE_UNPARSEABLE, "spdx-tag/unparseable", parsed.error
+    if parsed.unknown_keys:
+        note = f"not on the SPDX list: {', '.join(parsed.unknown_keys)}"
+        return parsed.expression, CONFIDENCE_UNKNOWN_KEY, "spdx-tag/unknown-license", note
+    return parsed.expression, CONFIDENCE_VALID, "spdx-tag", ""
 
 
 def _has_tag(text: str) -> bool:
