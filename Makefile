@@ -21,7 +21,7 @@ test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 

@@ -81,7 +81,9 @@ class RunStore:
         """Create the folder; refuse to mix runs unless asked to resume or replace."""
         if self.path.exists() and any(self.path.iterdir()):
             if not self.exists():
-                raise RunError(f"{self.path} exists and is not a clearance run; choose another --out")
+                raise RunError(
+                    f"{self.path} exists and is not a clearance run; choose another --out"
+                )
             if force:
                 shutil.rmtree(self.path)
             elif not resume:
@@ -112,7 +114,9 @@ class RunStore:
     def write_shard(
         self, shard_id: str, items: pa.Table, findings: pa.Table, marker: Mapping[str, Any]
     ) -> None:
-        _atomic_write(self.items_dir / f"part-{shard_id}.parquet", lambda p: pq.write_table(items, p))
+        _atomic_write(
+            self.items_dir / f"part-{shard_id}.parquet", lambda p: pq.write_table(items, p)
+        )
         _atomic_write(
             self.findings_dir / f"part-{shard_id}.parquet", lambda p: pq.write_table(findings, p)
         )
