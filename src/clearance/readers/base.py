@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import IO, Any, Protocol
 
 from clearance.model.item import Item, make_item_id
@@ -40,7 +41,7 @@ class ShardSpec:
     first_line: int = 1
     meta: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def shard_id(self) -> str:
         blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
         return hashlib.sha1(blob).hexdigest()[:16]

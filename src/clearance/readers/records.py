@@ -30,15 +30,18 @@ def record_read(
     elif not isinstance(text, str):
         problems.append(("bad-text-field", f"{spec.text_field!r} is {type(text).__name__}"))
         text = json.dumps(text, ensure_ascii=False, default=str)
-    if _SURROGATES.search(text):
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8 in the input
         problems.append(("decode", "invalid UTF-8 in record; bad bytes replaced with U+FFFD"))
         text = _SURROGATES.sub("\ufffd", text)
+        data = text.encode("utf-8", "replace")
     item = Item.from_bytes(
         source=spec.source,
         locator=locator,
         uri=uri,
         media_type="text/plain",
-        data=text.encode("utf-8", "surrogatepass"),
+        data=data,
         meta=meta,
     )
     return Read(item, tuple(problems))

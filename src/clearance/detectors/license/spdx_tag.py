@@ -20,6 +20,8 @@ _TAG = re.compile(r"SPDX-License-Identifier\s*:[ \t]*(?P<expr>[^\r\n]*)", re.IGN
 # Comment closers and trailing punctuation that follow a tag in code headers.
 _TRAILER = re.compile(r"\s*(?:\*/|-->|--%>|#}|%>|\*+|;)?\s*$")
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
 CONFIDENCE_VALID = 1.0
 CONFIDENCE_UNKNOWN_KEY = 0.5
 CONFIDENCE_UNPARSEABLE = 0.2
@@ -34,9 +36,9 @@ class SpdxTagDetector(Detector):
     time_budget_s = 5.0
 
     def detect(self, item: Item) -> Iterator[Finding]:
-        text = item.text
-        if not _has_tag(text):
+        if not _has_tag(item.data) and not item.data.startswith(_UTF16_BOMS):
             return
+        text = item.text
         for match in _TAG.finditer(text):
             raw = _TRAILER.sub("", match.group("expr")).strip()
             start = match.start("expr")
@@ -68,6 +70,6 @@ def _classify(raw: str) -> tuple[str, float, str, str]:
     return parsed.expression, CONFIDENCE_VALID, "spdx-tag", ""
 
 
-def _has_tag(text: str) -> bool:
-    # A plain substring test is ~50x cheaper than the regex on the many items without a tag.
-    return "SPDX-License-Identifier" in text or "spdx-license-identifier" in text.lower()
+def _has_tag(data: bytes) -> bool:
+    # The tag is ASCII: a bytes test skips the regex (and decoding) on the many items without one.
+    return b"SPDX-License-Identifier" in data or b"spdx-license-identifier" in data.lower()
