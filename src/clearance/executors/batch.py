@@ -62,23 +62,25 @@ def scan_shard(
     """Scan one shard end to end and commit it to the run folder atomically."""
     started = time.perf_counter()
     detectors = _detectors(config.detectors)
-    items: dict[str, list[Any]] = {name: [] for name in ITEM_SCHEMA.names}
+    ids: list[str] = []
+    sources: list[str] = []
+    uris: list[str] = []
+    media_types: list[str] = []
+    hashes: list[str] = []
+    sizes: list[int] = []
+    metas: list[str] = []
     findings: list[Finding] = []
     done_items = done_bytes = 0
     last_report = started
     for read in read_shard(spec, config.limits):
         item = read.item
-        for column, value in (
-            ("item_id", item.item_id),
-            ("source", item.source),
-            ("uri", item.uri),
-            ("media_type", item.media_type),
-            ("sha256", item.sha256),
-            ("size", item.size),
-            ("meta", json.dumps(item.meta, ensure_ascii=False, default=str) if item.meta else "{}"),
-            ("shard", spec.shard_id),
-        ):
-            items[column].append(value)
+        ids.append(item.item_id)
+        sources.append(item.source)
+        uris.append(item.uri)
+        media_types.append(item.media_type)
+        hashes.append(item.sha256)
+        sizes.append(item.size)
+        metas.append(_meta_json(item.meta))
         for rule, message in read.problems:
             findings.append(
                 error_finding(item.item_id, rule, message, detector=f"read:{spec.format}")
@@ -94,13 +96,14 @@ def scan_shard(
             last_report = now
     if progress is not None and (done_items or done_bytes):
         progress(done_items, done_bytes)
-    item_table = pa.table(items, schema=ITEM_SCHEMA)
+    columns = [ids, sources, uris, media_types, hashes, sizes, metas, [spec.shard_id] * len(ids)]
+    item_table = pa.table(dict(zip(ITEM_SCHEMA.names, columns, strict=True)), schema=ITEM_SCHEMA)
     finding_table = findings_table(findings)
     errors = sum(1 for f in findings if f.kind == "error")
     result = ShardResult(
         shard_id=spec.shard_id,
         items=item_table.num_rows,
-        bytes=int(sum(items["size"])),
+        bytes=sum(sizes),
         findings=len(findings),
         errors=errors,
         seconds=round(time.perf_counter() - started, 4),
@@ -108,6 +111,12 @@ def scan_shard(
     marker = {"spec": spec.to_json(), **asdict(result)}
     RunStore(config.run_dir).write_shard(spec.shard_id, item_table, finding_table, marker)
     return result
+
+
+def _meta_json(meta: Any) -> str:
+    if not meta:
+        return "{}"
+    return json.dumps(meta, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _run_detectors(detectors: Sequence[Detector], item: Any) -> list[Finding]:

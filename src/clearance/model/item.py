@@ -110,6 +110,24 @@ class Item:
             loader=lambda: data,
         )
 
+    @classmethod
+    def from_text(
+        cls,
+        *,
+        source: str,
+        locator: str,
+        uri: str,
+        text: str,
+        data: bytes,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Item:
+        """A text record whose ``data`` is ``text`` in UTF-8: it is not decoded a second time."""
+        item = cls.from_bytes(
+            source=source, locator=locator, uri=uri, media_type="text/plain", data=data, meta=meta
+        )
+        item.__dict__["decoded"] = Decoded(text, "utf-8")  # seeds the cached_property
+        return item
+
     @cached_property
     def data(self) -> bytes:
         """The item's bytes; empty when the reader withheld them (over-size, unreadable)."""

@@ -36,13 +36,8 @@ def record_read(
         problems.append(("decode", "invalid UTF-8 in record; bad bytes replaced with U+FFFD"))
         text = _SURROGATES.sub("\ufffd", text)
         data = text.encode("utf-8", "replace")
-    item = Item.from_bytes(
-        source=spec.source,
-        locator=locator,
-        uri=uri,
-        media_type="text/plain",
-        data=data,
-        meta=meta,
+    item = Item.from_text(
+        source=spec.source, locator=locator, uri=uri, text=text, data=data, meta=meta
     )
     return Read(item, tuple(problems))
 
