@@ -322,14 +322,14 @@ def _run_summary(run: Path) -> dict[str, Any]:
     media = Counter(items.column("media_type").to_pylist())
     by_kind: dict[str, dict[str, int]] = {}
     kind_items: dict[str, set[str]] = {}
-    error_rules: Counter[str] = Counter()
+    error_items: dict[str, set[str]] = {}
     for item_id, kind, rule in zip(
         *(findings.column(c).to_pylist() for c in ("item_id", "kind", "rule")), strict=True
     ):
         by_kind.setdefault(kind, {"findings": 0, "items": 0})["findings"] += 1
         kind_items.setdefault(kind, set()).add(item_id)
         if kind == "error":
-            error_rules[rule] += 1
+            error_items.setdefault(rule, set()).add(item_id)
     for kind, ids in kind_items.items():
         by_kind[kind]["items"] = len(ids)
     return {
@@ -352,7 +352,10 @@ def _run_summary(run: Path) -> dict[str, Any]:
         "sources": list(sources.values()),
         "media_types": dict(media.most_common()),
         "by_kind": dict(sorted(by_kind.items())),
-        "error_rules": dict(error_rules.most_common()),
+        # items per error rule (an item can fail in more than one way)
+        "error_rules": dict(
+            sorted(((r, len(ids)) for r, ids in error_items.items()), key=lambda kv: -kv[1])
+        ),
     }
 
 
