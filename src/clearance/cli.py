@@ -127,6 +127,8 @@ def scan_command(
     Unreadable, corrupt, over-size or timed-out items become `error` findings (they go to
     review); the scan never stops on bad content and never modifies its inputs. Interrupt it
     at any time: `--resume` picks up from the last finished shard.
+
+    Example: `clearance scan data/clearance.yaml --out runs/2026-11 --workers 4`
     """
     from clearance.readers import ReadLimits
 

@@ -33,6 +33,7 @@ class Detector:
     time_budget_s: ClassVar[float] = 10.0
 
     def __init__(self) -> None:
+        self._handles_cache: dict[str, bool] = {}
         missing = [m for m in self.requires if importlib.util.find_spec(m) is None]
         if missing:
             raise MissingDependency(
@@ -40,12 +41,15 @@ class Detector:
             )
 
     def handles(self, item: Item) -> bool:
-        for pattern in self.media_types:
-            if pattern == "text-like" and item.is_text:
-                return True
-            if fnmatch.fnmatchcase(item.media_type, pattern):
-                return True
-        return False
+        # Answers are cached per media type: a corpus has few, and this runs per item.
+        answer = self._handles_cache.get(item.media_type)
+        if answer is None:
+            answer = self._handles_cache[item.media_type] = any(
+                (pattern == "text-like" and item.is_text)
+                or fnmatch.fnmatchcase(item.media_type, pattern)
+                for pattern in self.media_types
+            )
+        return answer
 
     def detect(self, item: Item) -> Iterable[Finding]:
         raise NotImplementedError
