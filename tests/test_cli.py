@@ -116,6 +116,8 @@ def test_findings_csv_and_table(scanned: Path) -> None:
     assert [r["rule"] for r in rows] == ["decode", "malformed-record"]
     table = cli("findings", str(scanned), "--kind", "duplicate")
     assert "wordcount_vendored.py" in table.stdout
+    # evidence in brackets is shown as text, not swallowed as Rich markup
+    assert "Invalid" in cli("findings", str(scanned), "--kind", "license").stdout
 
 
 def test_not_a_run_is_a_clear_error(tmp_path: Path) -> None:
@@ -125,4 +127,4 @@ def test_not_a_run_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_detectors_lists_builtins() -> None:
     rows = json.loads(cli("detectors", "--json").stdout)
-    assert {r["name"] for r in rows} >= {"spdx-tag", "exact-duplicate"}
+    assert {r["name"] for r in rows} >= {"spdx-tag", "exact-duplicate", "copyright"}
