@@ -81,3 +81,10 @@ def test_years_and_span_are_kept_as_evidence() -> None:
     (finding,) = CopyrightDetector().detect(item)
     assert "[years: 2014-2017]" in finding.evidence
     assert text[finding.start : finding.end].startswith("Copyright 2014-2017")  # type: ignore[misc]
+
+
+def test_a_statement_never_takes_its_holder_from_the_next_line() -> None:
+    assert _found("Copyright 2020\nSome unrelated sentence.") == [
+        ("(holder not named)", STATEMENT, 1)
+    ]
+    assert _found("copyright\n2020 was a year") == []
