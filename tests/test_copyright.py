@@ -36,6 +36,8 @@ STATEMENT = "copyright/statement"
         ("© 2025 Example Photographer, CC BY 4.0", [("Example Photographer", STATEMENT, 1)]),
         ("# SPDX-FileCopyrightText: 2021 Taneli Hukkinen", [("Taneli Hukkinen", STATEMENT, 1)]),
         ("x\nAll rights reserved.\n", [("all-rights-reserved", "copyright/rights-reserved", 2)]),
+        ("All Rights Reserved.", [("all-rights-reserved", "copyright/rights-reserved", 1)]),
+        ("COPYRIGHT 1999 ACME", [("ACME", STATEMENT, 1)]),
         (
             "Rights reserved by Example Archive",
             [("all-rights-reserved", "copyright/rights-reserved", 1)],
