@@ -51,6 +51,7 @@ _MARKERS = (
     b"&copy;",
     b"&#169;",
     b"ights reserved",
+    b"ights Reserved",
     b"IGHTS RESERVED",
 )
 
