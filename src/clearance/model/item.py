@@ -29,6 +29,9 @@ TEXTUAL_APPLICATION_TYPES = frozenset(
 )
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def is_textual(media_type: str) -> bool:
     """True when items of this media type are scanned as text."""
     return media_type.startswith("text/") or media_type in TEXTUAL_APPLICATION_TYPES
@@ -140,6 +143,12 @@ class Item:
     @cached_property
     def decoded(self) -> Decoded:
         return decode_text(self.data)
+
+    def may_contain(self, markers: tuple[bytes, ...]) -> bool:
+        """A cheap byte-level pre-check for detectors: False only when none of the ASCII/UTF-8
+        ``markers`` can be in the text. UTF-16 text always passes (its bytes differ)."""
+        data = self.data
+        return data.startswith(_UTF16_BOMS) or any(marker in data for marker in markers)
 
     @property
     def text(self) -> str:

@@ -39,7 +39,6 @@ _HOLDER_END = re.compile(
     re.IGNORECASE,
 )
 _ABBREVIATION = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|GmbH|S\.A|Pty|L\.P)\.$", re.IGNORECASE)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Byte-level pre-check, no lower-casing (measured fastest): most items have none of these.
 # Mixed-case spellings such as "CopyRight" are missed by design.
 _MARKERS = (
@@ -65,8 +64,7 @@ class CopyrightDetector(Detector):
     time_budget_s = 5.0
 
     def detect(self, item: Item) -> Iterator[Finding]:
-        data = item.data
-        if not any(marker in data for marker in _MARKERS) and not data.startswith(_UTF16_BOMS):
+        if not item.may_contain(_MARKERS):
             return
         text = item.text
         # One pass of each pattern over the whole text (a per-line loop costs ~3x more).

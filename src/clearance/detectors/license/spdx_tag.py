@@ -20,7 +20,9 @@ _TAG = re.compile(r"SPDX-License-Identifier\s*:[ \t]*(?P<expr>[^\r\n]*)", re.IGN
 # Comment closers and trailing punctuation that follow a tag in code headers.
 _TRAILER = re.compile(r"\s*(?:\*/|-->|--%>|#}|%>|\*+|;)?\s*$")
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# The tag is ASCII: a byte test (its usual casings) skips decoding and the regex on the many
+# items without one.
+_MARKERS = (b"SPDX-License-Identifier", b"spdx-license-identifier", b"SPDX-LICENSE-IDENTIFIER")
 
 CONFIDENCE_VALID = 1.0
 CONFIDENCE_UNKNOWN_KEY = 0.5
@@ -36,7 +38,7 @@ class SpdxTagDetector(Detector):
     time_budget_s = 5.0
 
     def detect(self, item: Item) -> Iterator[Finding]:
-        if not _has_tag(item.data) and not item.data.startswith(_UTF16_BOMS):
+        if not item.may_contain(_MARKERS):
             return
         text = item.text
         for match in _TAG.finditer(text):
@@ -68,8 +70,3 @@ def _classify(raw: str) -> tuple[str, float, str, str]:
         note = f"not on the SPDX list: {', '.join(parsed.unknown_keys)}"
         return parsed.expression, CONFIDENCE_UNKNOWN_KEY, "spdx-tag/unknown-license", note
     return parsed.expression, CONFIDENCE_VALID, "spdx-tag", ""
-
-
-def _has_tag(data: bytes) -> bool:
-    # The tag is ASCII: a bytes test skips the regex (and decoding) on the many items without one.
-    return b"SPDX-License-Identifier" in data or b"spdx-license-identifier" in data.lower()
