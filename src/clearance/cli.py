@@ -209,6 +209,7 @@ class _RichProgress:
             transient=False,
         )
         self.task: Any = None
+        self._note = ""
         self.items = 0
         self.shards_done = 0
         self.shards_total = 0

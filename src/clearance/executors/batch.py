@@ -17,6 +17,7 @@ import pyarrow as pa
 from clearance.detectors.base import Detector, instantiate
 from clearance.executors.budget import BudgetExceeded, time_budget
 from clearance.model.finding import Finding, error_finding
+from clearance.model.item import Item
 from clearance.readers import ReadLimits, ShardSpec, read_shard
 from clearance.runs.store import FINDING_SCHEMA, ITEM_SCHEMA, RunStore
 
@@ -119,7 +120,7 @@ def _meta_json(meta: Any) -> str:
     return json.dumps(meta, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _run_detectors(detectors: Sequence[Detector], item: Any) -> list[Finding]:
+def _run_detectors(detectors: Sequence[Detector], item: Item) -> list[Finding]:
     out: list[Finding] = []
     if item.loader is None:
         return out  # content withheld (over-size, unreadable): the reader already said why

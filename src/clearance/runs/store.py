@@ -160,8 +160,7 @@ class RunStore:
         return self._read(self.items_dir, ITEM_SCHEMA, columns)
 
     def findings(self, columns: list[str] | None = None, kind: str | None = None) -> pa.Table:
-        table = self._read(self.findings_dir, FINDING_SCHEMA, columns, kind)
-        return table
+        return self._read(self.findings_dir, FINDING_SCHEMA, columns, kind)
 
     @staticmethod
     def _read(
