@@ -166,3 +166,29 @@ def test_detectors_do_not_see_withheld_content(tmp_path: Path) -> None:
         loader=None,
     )
     assert _run_detectors([SpdxTagDetector()], item) == []
+
+
+def test_detectors_are_configured_with_the_run_sources_and_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from clearance.detectors.base import DetectorContext
+    from clearance.sources.manifest import Source
+
+    seen: list[DetectorContext] = []
+
+    class Configured(Detector):
+        name = "test-configured"
+        version = "1"
+
+        def configure(self, context: DetectorContext) -> None:
+            seen.append(context)
+
+    monkeypatch.setitem(base._REGISTRY, Configured.name, Configured)
+
+    source = Source(name="crawl", path="/data/crawl.warc.gz", kind="web-scraped")
+    context = DetectorContext.build([source], fetch_robots=True)
+    instantiate(["test-configured"], context)
+    assert seen == [context]
+    assert context.source("crawl") == source and context.source("other") is None
+    assert context.option("fetch_robots") is True and context.option("missing", 3) == 3
+    assert hash(context) == hash(DetectorContext.build([source], fetch_robots=True))

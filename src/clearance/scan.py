@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from clearance import __version__
-from clearance.detectors.base import instantiate, registry, resolve
+from clearance.detectors.base import DetectorContext, instantiate, registry, resolve
 from clearance.executors.batch import ScanConfig, ShardResult, findings_table
 from clearance.executors.local import default_workers, run_local
 from clearance.model.errors import RunError
@@ -44,6 +44,8 @@ class ScanOptions:
     detectors: tuple[str, ...] | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
     target_shard_bytes: int = TARGET_SHARD_BYTES
+    #: JSON-able settings handed to every detector's ``configure`` (see DetectorContext).
+    detector_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,12 @@ def scan(
     started = time.perf_counter()
     sources, manifests = sources_from_inputs(inputs)
     names = tuple(resolve(options.detectors))
-    instantiate(names)  # fail now, in the parent, if an optional dependency is missing
+    context = DetectorContext.build(sources, **options.detector_options)
+    instantiate(names, context)  # fail now, in the parent, on a missing dependency or bad config
     store = RunStore(out)
-    config = ScanConfig(run_dir=str(Path(out).resolve()), detectors=names, limits=options.limits)
+    config = ScanConfig(
+        run_dir=str(Path(out).resolve()), detectors=names, limits=options.limits, context=context
+    )
     fingerprint = _fingerprint(sources, config)
     if options.resume and store.exists():
         previous = store.read_run_json().get("fingerprint")
@@ -117,7 +122,7 @@ def scan(
         raise
     scan_seconds = time.perf_counter() - scan_started
     run_detectors_started = time.perf_counter()
-    _run_level_detectors(store, names)
+    _run_level_detectors(store, names, context)
     counts = _counts(store)
     total = time.perf_counter() - started
     run_info.update(
@@ -155,8 +160,8 @@ def _ignore(*_: object) -> None:
     return None
 
 
-def _run_level_detectors(store: RunStore, names: Sequence[str]) -> None:
-    _, run_level = instantiate(names)
+def _run_level_detectors(store: RunStore, names: Sequence[str], context: DetectorContext) -> None:
+    _, run_level = instantiate(names, context)
     if not run_level:
         return
     items = store.items(columns=["item_id", "sha256"])

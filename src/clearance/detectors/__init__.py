@@ -1,5 +1,21 @@
 """Detectors: one module per concern, registered by name."""
 
-from clearance.detectors.base import Detector, RunDetector, instantiate, register, registry, resolve
+from clearance.detectors.base import (
+    Detector,
+    DetectorContext,
+    RunDetector,
+    instantiate,
+    register,
+    registry,
+    resolve,
+)
 
-__all__ = ["Detector", "RunDetector", "instantiate", "register", "registry", "resolve"]
+__all__ = [
+    "Detector",
+    "DetectorContext",
+    "RunDetector",
+    "instantiate",
+    "register",
+    "registry",
+    "resolve",
+]

@@ -10,13 +10,49 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from clearance.model.errors import ConfigError, MissingDependency
 from clearance.model.finding import Finding
 from clearance.model.item import Item
+
+if TYPE_CHECKING:
+    from clearance.sources.manifest import Source
+
+
+@dataclass(frozen=True)
+class DetectorContext:
+    """What a detector may know beyond the item: the run's sources and scan options.
+
+    Plain, hashable data so it pickles to every worker (local or Ray) and keys the per-process
+    detector cache. Detectors read it in ``Detector.configure``.
+    """
+
+    sources: tuple[Source, ...] = ()
+    #: (name, JSON value) pairs, e.g. ("fetch_robots", "true"); see ``option``.
+    options: tuple[tuple[str, str], ...] = ()
+
+    def source(self, name: str) -> Source | None:
+        """The manifest entry an item came from (``item.source``), if the run has it."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        return None
+
+    def option(self, name: str, default: Any = None) -> Any:
+        for key, value in self.options:
+            if key == name:
+                return json.loads(value)
+        return default
+
+    @classmethod
+    def build(cls, sources: Iterable[Source] = (), **options: Any) -> DetectorContext:
+        pairs = tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in options.items()))
+        return cls(sources=tuple(sources), options=pairs)
 
 
 class Detector:
@@ -39,6 +75,10 @@ class Detector:
             raise MissingDependency(
                 f"detector {self.name!r} ({', '.join(missing)})", self.extra or self.name
             )
+
+    def configure(self, context: DetectorContext) -> None:
+        """Read run-level configuration (sources, options) once, before any item."""
+        return None
 
     def handles(self, item: Item) -> bool:
         # Answers are cached per media type: a corpus has few, and this runs per item.
@@ -70,6 +110,9 @@ class RunDetector:
     name: ClassVar[str]
     version: ClassVar[str]
     description: ClassVar[str] = ""
+
+    def configure(self, context: DetectorContext) -> None:
+        return None
 
     def detect_run(self, items: object) -> Iterable[Finding]:
         """``items`` is a ``pyarrow.Table`` of the run's items."""
@@ -115,14 +158,17 @@ def resolve(names: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def instantiate(names: Iterable[str]) -> tuple[list[Detector], list[RunDetector]]:
-    """Build the chosen detectors once (per worker process)."""
+def instantiate(
+    names: Iterable[str], context: DetectorContext | None = None
+) -> tuple[list[Detector], list[RunDetector]]:
+    """Build and configure the chosen detectors once (per worker process)."""
     item_level: list[Detector] = []
     run_level: list[RunDetector] = []
     table = registry()
     for name in names:
         cls = table[name]
         instance = cls()
+        instance.configure(context or DetectorContext())
         if isinstance(instance, Detector):
             item_level.append(instance)
         else:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from clearance.detectors.base import Detector, instantiate
+from clearance.detectors.base import Detector, DetectorContext, instantiate
 from clearance.executors.budget import BudgetExceeded, time_budget
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
@@ -33,9 +33,14 @@ class ScanConfig:
     run_dir: str
     detectors: tuple[str, ...]
     limits: ReadLimits = field(default_factory=ReadLimits)
+    context: DetectorContext = field(default_factory=DetectorContext)
 
     def to_json(self) -> dict[str, Any]:
-        return {"detectors": list(self.detectors), "limits": asdict(self.limits)}
+        return {
+            "detectors": list(self.detectors),
+            "limits": asdict(self.limits),
+            "options": dict(self.context.options),
+        }
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,14 @@ class ShardResult:
     seconds: float
 
 
-_DETECTOR_CACHE: dict[tuple[str, ...], list[Detector]] = {}
+_DETECTOR_CACHE: dict[tuple[tuple[str, ...], DetectorContext], list[Detector]] = {}
 
 
-def _detectors(names: tuple[str, ...]) -> list[Detector]:
-    if names not in _DETECTOR_CACHE:
-        _DETECTOR_CACHE[names] = instantiate(names)[0]
-    return _DETECTOR_CACHE[names]
+def _detectors(names: tuple[str, ...], context: DetectorContext) -> list[Detector]:
+    key = (names, context)
+    if key not in _DETECTOR_CACHE:
+        _DETECTOR_CACHE[key] = instantiate(names, context)[0]
+    return _DETECTOR_CACHE[key]
 
 
 def scan_shard(
@@ -62,7 +68,7 @@ def scan_shard(
 ) -> ShardResult:
     """Scan one shard end to end and commit it to the run folder atomically."""
     started = time.perf_counter()
-    detectors = _detectors(config.detectors)
+    detectors = _detectors(config.detectors, config.context)
     ids: list[str] = []
     sources: list[str] = []
     uris: list[str] = []
