@@ -88,7 +88,7 @@ def test_show_json_counts(scanned: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["items"] == 39
-    assert summary["by_kind"]["license"] == {"findings": 7, "items": 7}
+    assert summary["by_kind"]["license"] == {"findings": 19, "items": 11}
     assert summary["error_rules"] == {"decode": 1, "malformed-record": 1}
     assert summary["media_types"]["image/png"] == 2
     sources = {s["name"]: s for s in summary["sources"]}
@@ -105,7 +105,8 @@ def test_show_table_reads_well(scanned: Path) -> None:
 def test_findings_jsonl_carries_every_parquet_column(scanned: Path) -> None:
     result = cli("findings", str(scanned), "--kind", "license", "--format", "jsonl")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 7
+    assert len(rows) == 19
+    assert {r["detector"] for r in rows} == {"spdx-tag", "license-text", "cc-url"}
     assert all(list(r) == FINDING_SCHEMA.names for r in rows)
     assert {r["value"] for r in rows} >= {"MIT", "Apache-2.0", "GPL-2.0-or-later"}
 

@@ -45,13 +45,32 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     store = open_run(tmp_path / "run")
     info = json.loads((tmp_path / "run" / "run.json").read_text())
     assert info["status"] == "complete"
-    assert info["detectors"] == {"copyright": "1.0", "exact-duplicate": "1.0", "spdx-tag": "1.0"}
+    assert info["detectors"] == {
+        "cc-url": "1.0",
+        "copyright": "1.0",
+        "exact-duplicate": "1.0",
+        "license-text": "1.0",
+        "package-license": "1.0",
+        "spdx-tag": "1.0",
+    }
     assert info["counts"]["items"] == 39 and info["counts"]["errors"] == 2
     assert set(info["timings"]) == {"plan_s", "scan_s", "run_detectors_s", "total_s"}
     assert "pyarrow" in info["environment"]["packages"]
-    licenses = {r["item_id"]: r["value"] for r in store.findings(kind="license").to_pylist()}
-    assert licenses["code:chunk.rs"] == "MIT OR Apache-2.0"
-    assert licenses["code:retry.go"] == "MIT AND ("
+    licenses = {
+        (r["item_id"], r["detector"]): (r["value"], r["rule"])
+        for r in store.findings(kind="license").to_pylist()
+    }
+    assert licenses["code:chunk.rs", "spdx-tag"][0] == "MIT OR Apache-2.0"
+    assert licenses["code:retry.go", "spdx-tag"][0] == "MIT AND ("
+    # Notices and references in prose and code, found by the text matcher.
+    assert licenses["code:adler32.c", "license-text"] == (
+        "GPL-2.0-or-later",
+        "license-text/notice",
+    )
+    assert licenses["essays:field-notes-cc-by-nc.txt", "license-text"][0] == "CC-BY-NC-4.0"
+    assert (
+        licenses["crawl:" + _crawl_page(store, "tide-pools"), "license-text"][0] == "CC-BY-SA-4.0"
+    )
     dups = {r["item_id"] for r in store.findings(kind="duplicate").to_pylist()}
     assert dups == {"code:wordcount.py", "code:wordcount_vendored.py"}
     errors = {r["item_id"]: r["rule"] for r in store.findings(kind="error").to_pylist()}
@@ -168,4 +187,12 @@ def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
     assert _rows(run) == _rows(tmp_path / "clean")
     assert not list(run.rglob("*.tmp"))
     items, findings = _rows(run)
-    assert len(items) == 30 and len(findings) == 30
+    assert len(items) == 30 and sum(1 for f in findings if f[1] == "spdx-tag") == 30
+
+
+def _crawl_page(store: object, needle: str) -> str:
+    """The record id of the crawl page whose URI contains ``needle``."""
+    items = store.items(columns=["item_id", "uri"]).to_pylist()  # type: ignore[attr-defined]
+    ids = [r["item_id"] for r in items if r["item_id"].startswith("crawl:") and needle in r["uri"]]
+    assert len(ids) == 1, ids
+    return str(ids[0]).removeprefix("crawl:")

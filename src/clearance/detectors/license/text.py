@@ -1,0 +1,95 @@
+"""License texts, notices, references and tags in any text or code item.
+
+The matching engine is ours (``textmatch``); the references are the ScanCode LicenseDB texts
+and rules (CC-BY-4.0), installed with ``licensedcode-data``. Each finding gives the SPDX
+expression, the reference it matched, how much of it was found and how much was added:
+a modified or partial license text is reported as such (rule ``.../modified``,
+``.../partial``) with lower confidence, never as the clean license.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.license.textmatch import index as license_index
+from clearance.detectors.license.textmatch.match import TextMatch, find
+from clearance.licenses.expressions import normalise_expression
+from clearance.model.finding import Finding
+from clearance.model.item import Item
+
+# Every reference text names or grants a license in words one of these starts; most items
+# have none, and a byte test skips decoding and tokenising them.
+_MARKERS = (
+    b"icens",
+    b"ICENS",
+    b"icenc",
+    b"ICENC",
+    b"ublic domain",
+    b"ublic Domain",
+    b"UBLIC DOMAIN",
+    b"ermission",
+    b"ERMISSION",
+    b"GPL",
+    b"opyleft",
+    b"Creative Commons",
+    b"creativecommons",
+    b"redistribut",
+    b"Redistribut",
+)
+KIND_WEIGHT = {"text": 1.0, "notice": 0.95, "tag": 0.9, "reference": 0.85}
+#: a reference of 2, 3 or 4 words ("the GPL", "MIT licensed") is a clue more than a grant.
+SHORT_REFERENCE_WEIGHT = {2: 0.45, 3: 0.6, 4: 0.75}
+EVIDENCE_CHARS = 240
+
+
+@register
+class LicenseTextDetector(Detector):
+    name = "license-text"
+    version = "1.0"
+    description = (
+        "license texts, notices, references and tags (ScanCode LicenseDB references, "
+        "our matcher); modified and partial texts reported as such"
+    )
+    media_types = ("text-like",)
+    time_budget_s = 20.0
+
+    def configure(self, context: DetectorContext) -> None:
+        # Builds the index on first use on this machine (~10 s), then memory-loads it.
+        self._index = license_index.load()
+
+    def detect(self, item: Item) -> Iterator[Finding]:
+        if not item.may_contain(_MARKERS):
+            return
+        text = item.text
+        for found in find(text, self._index):
+            yield self._finding(item, text, found)
+
+    def _finding(self, item: Item, text: str, found: TextMatch) -> Finding:
+        match = found.match
+        ref = match.ref
+        parsed = normalise_expression(ref.expression)
+        status = match.status
+        rule = f"license-text/{ref.kind}" + ("" if status == "clean" else f"/{status}")
+        confidence = KIND_WEIGHT.get(ref.kind, 0.8) * ref.relevance / 100
+        if ref.kind == "reference":
+            confidence *= SHORT_REFERENCE_WEIGHT.get(ref.words, 1.0)
+        if status == "modified":
+            confidence *= 0.6 * match.coverage
+        elif status == "partial":
+            confidence *= 0.3
+        snippet = " ".join(text[found.start : found.end].split())
+        if len(snippet) > EVIDENCE_CHARS:
+            snippet = snippet[: EVIDENCE_CHARS - 3] + "..."
+        note = f"{ref.name}: {match.coverage:.0%} of the reference found, {match.added:.0%} added"
+        return self.finding(
+            item,
+            kind="license",
+            value=parsed.expression,
+            confidence=round(confidence, 3),
+            rule=rule,
+            evidence=f"{snippet}  [{note}]",
+            start=found.start,
+            end=found.end,
+            line=text.count("\n", 0, found.start) + 1,
+        )

@@ -1,0 +1,280 @@
+"""The compiled license index: word n-gram hashes of every reference, in numpy arrays.
+
+Why our own engine: ScanCode matches with an Aho-Corasick automaton plus sequence alignment
+over ~36k rules and needs ~11 s and 1.4 GB to load its index; we need a license check that
+costs well under a millisecond on a typical file. Every reference (license text or rule) is
+reduced to the set of 64-bit hashes of its word 5-grams (shorter rules: one hash of the whole
+rule). A query text is hashed the same way with a few vectorised numpy passes, looked up by
+binary search in one sorted array, and the hits counted per reference; only the few
+references that most of whose n-grams occur are aligned (see ``match.py``).
+
+The index is built from ``licensedcode-data`` on first use (~20 s) and cached on disk as
+``.npy`` files that every worker memory-maps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from clearance.detectors.license.textmatch import refdata
+
+INDEX_VERSION = "4"
+NGRAM = 5
+#: rules shorter than this many words are too weak alone ("GPL", "MIT") and are skipped.
+MIN_RULE_WORDS = 2
+_TOKEN = re.compile(r"[^\W_]+\+?")
+_PRIME = np.uint64(0x9E3779B97F4A7C15)
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens; a trailing ``+`` is kept (``GPLv2+`` differs from ``GPLv2``)."""
+    return _TOKEN.findall(text.lower())
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of ``words(text)``, computed only for texts that matched."""
+    return [m.span() for m in _TOKEN.finditer(text.lower())]
+
+
+def ngram_hashes(ids: npt.NDArray[np.int64], n: int) -> U64:
+    """Hash of every window of ``n`` token ids (a polynomial hash, wrapping at 2**64)."""
+    count = len(ids) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    values = ids.astype(np.uint64) + np.uint64(1)
+    out = values[:count].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, n):
+            out = out * _PRIME + values[j : j + count]
+    return out
+
+
+def powers(count: int) -> U64:
+    """``_PRIME ** i`` for i in 0..count-1, wrapping at 2**64."""
+    out = np.full(count, _PRIME, dtype=np.uint64)
+    out[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(out, dtype=np.uint64)
+
+
+def prefix_sums(ids: npt.NDArray[np.int64]) -> U64:
+    """``P[k] = sum(v[i] * B**i for i < k)``: any word range's hash is ``P[e] - P[s]``,
+    scaled by ``B**s``, so every candidate exact match is checked in O(1)."""
+    values = ids.astype(np.uint64) + np.uint64(1)
+    out = np.zeros(len(ids) + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(values * powers(len(ids)), out=out[1:], dtype=np.uint64)
+    return out
+
+
+@dataclass(frozen=True)
+class RefInfo:
+    """What a match reports about the reference it matched."""
+
+    name: str
+    expression: str  # SPDX
+    kind: str
+    relevance: int
+    minimum_coverage: int
+    words: int
+
+
+@dataclass
+class LicenseIndex:
+    vocab: dict[str, int]
+    refs: list[RefInfo]
+    #: sorted unique n-gram hashes, and for each the slice of ``postings`` (reference ids).
+    keys: U64
+    offsets: I64
+    postings: I32
+    #: distinct n-grams per reference (the denominator of coverage).
+    ref_size: I64
+    #: each reference's own sorted hashes, sliced by ``ref_offsets``.
+    ref_hashes: U64
+    ref_offsets: I64
+    #: the short rules (fewer than NGRAM words): one whole-rule hash each, by word count.
+    short: dict[int, tuple[U64, I32]]
+    #: exact matching of long references: hash of their first n-gram (sorted, with the
+    #: reference ids), and each reference's whole-text hash and length in words.
+    start_keys: U64
+    start_refs: I32
+    ref_full: U64
+    ref_words: I64
+
+    @property
+    def ref_expression(self) -> I64:
+        """An integer per distinct expression, per reference (for grouping candidates)."""
+        cached: I64 | None = self.__dict__.get("_ref_expression")
+        if cached is None:
+            numbers: dict[str, int] = {}
+            cached = np.array(
+                [numbers.setdefault(r.expression, len(numbers)) for r in self.refs], np.int64
+            )
+            self.__dict__["_ref_expression"] = cached
+        return cached
+
+    def ids(self, tokens: Sequence[str]) -> npt.NDArray[np.int64]:
+        get = self.vocab.get
+        return np.fromiter((get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
+
+    def hashes_of(self, ref: int) -> U64:
+        return self.ref_hashes[self.ref_offsets[ref] : self.ref_offsets[ref + 1]]
+
+
+def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> LicenseIndex:
+    """Compile references into an index (run once per data version; see ``load``)."""
+    vocab: dict[str, int] = {}
+    refs: list[RefInfo] = []
+    long_hashes: list[U64] = []
+    short: dict[int, tuple[list[int], list[int]]] = {}
+    starts: list[int] = []
+    fulls: list[int] = []
+    seen: set[tuple[str, bytes]] = set()
+    for ref in references:
+        tokens = words(ref.text)
+        if len(tokens) < MIN_RULE_WORDS:
+            continue
+        ids = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens)
+        )
+        n = min(NGRAM, len(tokens))
+        hashes = np.unique(ngram_hashes(ids, n))
+        expression = refdata.to_spdx(ref.expression, spdx) if ref.expression else ""
+        fingerprint = (expression + ref.kind, hashes.tobytes())
+        if fingerprint in seen:  # the same words under the same expression: keep one
+            continue
+        seen.add(fingerprint)
+        ref_id = len(refs)
+        starts.append(int(ngram_hashes(ids[:n], n)[0]))
+        fulls.append(int(prefix_sums(ids)[-1]))
+        refs.append(
+            RefInfo(ref.name, expression, ref.kind, ref.relevance, ref.minimum_coverage, len(ids))
+        )
+        if n < NGRAM:
+            bucket = short.setdefault(n, ([], []))
+            bucket[0].append(int(hashes[0]))
+            bucket[1].append(ref_id)
+            long_hashes.append(np.empty(0, dtype=np.uint64))
+        else:
+            long_hashes.append(hashes)
+    sizes = np.array([max(len(h), 1) for h in long_hashes], dtype=np.int64)
+    ref_offsets = np.zeros(len(refs) + 1, dtype=np.int64)
+    np.cumsum([len(h) for h in long_hashes], out=ref_offsets[1:])
+    ref_hashes = np.concatenate(long_hashes) if long_hashes else np.empty(0, np.uint64)
+    owners = np.repeat(np.arange(len(refs), dtype=np.int32), np.diff(ref_offsets))
+    order = np.argsort(ref_hashes, kind="stable")
+    sorted_hashes = ref_hashes[order]
+    keys, first = np.unique(sorted_hashes, return_index=True)
+    offsets = np.append(first, len(sorted_hashes)).astype(np.int64)
+    words_per_ref = np.array([r.words for r in refs], dtype=np.int64)
+    long_refs = np.nonzero(words_per_ref >= NGRAM)[0]
+    start_array = np.array(starts, dtype=np.uint64)[long_refs]
+    start_order = np.argsort(start_array, kind="stable")
+    return LicenseIndex(
+        vocab=vocab,
+        refs=refs,
+        keys=keys,
+        offsets=offsets,
+        postings=owners[order],
+        ref_size=sizes,
+        ref_hashes=ref_hashes,
+        ref_offsets=ref_offsets,
+        short={n: _sorted_pairs(h, r) for n, (h, r) in short.items()},
+        start_keys=start_array[start_order],
+        start_refs=long_refs[start_order].astype(np.int32),
+        ref_full=np.array(fulls, dtype=np.uint64),
+        ref_words=words_per_ref,
+    )
+
+
+def _sorted_pairs(hashes: list[int], ref_ids: list[int]) -> tuple[U64, I32]:
+    keys = np.array(hashes, dtype=np.uint64)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], np.array(ref_ids, dtype=np.int32)[order]
+
+
+_ARRAYS = (
+    "keys",
+    "offsets",
+    "postings",
+    "ref_size",
+    "ref_hashes",
+    "ref_offsets",
+    "start_keys",
+    "start_refs",
+    "ref_full",
+    "ref_words",
+)
+
+
+def save(index: LicenseIndex, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _ARRAYS:
+        np.save(folder / f"{name}.npy", getattr(index, name))
+    for n, (hashes, ref_ids) in index.short.items():
+        np.save(folder / f"short{n}_hashes.npy", hashes)
+        np.save(folder / f"short{n}_refs.npy", ref_ids)
+    meta = {
+        "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
+        "refs": [list(vars(r).values()) for r in index.refs],
+        "short": sorted(index.short),
+    }
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def read(folder: Path) -> LicenseIndex:
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    arrays = {name: np.load(folder / f"{name}.npy") for name in _ARRAYS}
+    short = {
+        n: (
+            np.load(folder / f"short{n}_hashes.npy"),
+            np.load(folder / f"short{n}_refs.npy"),
+        )
+        for n in meta["short"]
+    }
+    return LicenseIndex(
+        vocab={word: i for i, word in enumerate(meta["vocab"])},
+        refs=[RefInfo(*row) for row in meta["refs"]],
+        short=short,
+        **arrays,
+    )
+
+
+def cache_dir() -> Path:
+    """``$CLEARANCE_CACHE_DIR`` or ``$XDG_CACHE_HOME/clearance`` (``~/.cache/clearance``)."""
+    root = os.environ.get("CLEARANCE_CACHE_DIR")
+    if root:
+        return Path(root)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "clearance"
+
+
+@cache
+def load() -> LicenseIndex:
+    """The index for the installed data, built and cached on first use (atomically)."""
+    folder = cache_dir() / f"license-index-{refdata.data_version()}-v{INDEX_VERSION}"
+    if not (folder / "meta.json").exists():
+        index = build(refdata.references(), refdata.spdx_keys())
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
+        save(index, staging)
+        try:
+            staging.rename(folder)
+        except OSError:  # another process finished first: theirs is as good as ours
+            shutil.rmtree(staging, ignore_errors=True)
+    return read(folder)

@@ -1,0 +1,149 @@
+"""Reference license texts and rules: the ScanCode LicenseDB, read from ``licensedcode-data``.
+
+The ScanCode LicenseDB (CC-BY-4.0, copyright nexB Inc. and others,
+https://github.com/aboutcode-org/scancode-toolkit) is the most complete public set of license
+texts *and* of the notices, references and tags that point at them (36k rules, each labelled
+with its license expression). ``licensedcode-data`` packages it on PyPI, so it is installed with
+clearance and never downloaded at run time. We read its plain files; the matching engine that
+uses them is ours (see ``index.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from clearance.model.errors import MissingDependency
+
+DATA_PACKAGE = "licensedcode-data"
+# ScanCode's rule and license flags that say what a reference text is.
+KINDS = ("text", "notice", "reference", "tag")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One license text or rule: its words are what we look for in items."""
+
+    name: str  # file name without suffix, e.g. "mit" or "gpl-2.0-plus_1"
+    expression: str  # ScanCode keys, e.g. "gpl-2.0-plus OR mit"
+    kind: str  # text | notice | reference | tag | false-positive
+    text: str
+    relevance: int = 100
+    minimum_coverage: int = 0
+    continuous: bool = False
+
+
+def data_dir() -> Path:
+    """The ``licensedcode/data`` folder of the installed data package."""
+    try:
+        dist = metadata.distribution(DATA_PACKAGE)
+    except metadata.PackageNotFoundError as exc:
+        raise MissingDependency("license text matching (licensedcode-data)", "licenses") from exc
+    return Path(str(dist.locate_file("licensedcode/data")))
+
+
+def data_version() -> str:
+    return metadata.version(DATA_PACKAGE)
+
+
+def references(root: Path | None = None) -> Iterator[Reference]:
+    """Every active license text and rule; deprecated ones, intros and clues are skipped."""
+    root = root or data_dir()
+    for path in sorted((root / "licenses").glob("*.LICENSE")):
+        front, body = _split(path)
+        if front.get("is_deprecated"):
+            continue
+        key = str(front["key"])
+        if body.strip():
+            yield Reference(name=path.stem, expression=key, kind="text", text=body)
+        yield from _name_references(path.stem, key, front)
+    for path in sorted((root / "rules").glob("*.RULE")):
+        front, body = _split(path)
+        if front.get("is_deprecated") or not body.strip():
+            continue
+        kind = _rule_kind(front)
+        if kind is None:
+            continue
+        yield Reference(
+            name=path.stem,
+            expression=str(front.get("license_expression") or ""),
+            kind=kind,
+            text=body.replace("{{", "").replace("}}", ""),
+            relevance=int(str(front.get("relevance", 100))),
+            minimum_coverage=int(str(front.get("minimum_coverage", 0))),
+            continuous=bool(front.get("is_continuous")),
+        )
+
+
+@cache
+def spdx_keys(root: Path | None = None) -> dict[str, str]:
+    """ScanCode key -> SPDX id (``LicenseRef-scancode-<key>`` where SPDX has none)."""
+    root = root or data_dir()
+    table: dict[str, str] = {}
+    for path in (root / "licenses").glob("*.LICENSE"):
+        front, _ = _split(path, body=False)
+        key = str(front.get("key", path.stem))
+        table[key] = str(front.get("spdx_license_key") or f"LicenseRef-scancode-{key}")
+    return table
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
+_OPERATORS = {"and", "or", "with"}
+
+
+def to_spdx(expression: str, keys: dict[str, str]) -> str:
+    """Rewrite a ScanCode expression with SPDX ids, keeping operators and parentheses."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.lower() in _OPERATORS:
+            return word.upper()
+        return keys.get(word, f"LicenseRef-scancode-{word}")
+
+    return _WORD.sub(swap, expression)
+
+
+def _name_references(stem: str, key: str, front: dict[str, object]) -> Iterator[Reference]:
+    """A license's names as references ("MIT License", "Apache-2.0"), as ScanCode also does.
+
+    Only for licenses on the SPDX list, and only names of two words or more: ScanCode's own
+    names for its catch-all keys ("Public Domain", "Other Permissive") are categories, not
+    licenses.
+    """
+    spdx = str(front.get("spdx_license_key") or "")
+    if not spdx or spdx.startswith("LicenseRef-"):
+        return
+    names = {str(front.get("name") or ""), str(front.get("short_name") or ""), spdx}
+    for number, name in enumerate(sorted(n for n in names if len(_WORD.findall(n)) >= 1)):
+        if len(re.findall(r"[^\W_]+", name)) >= 2:
+            yield Reference(f"{stem}_name_{number}", key, "reference", name, relevance=90)
+
+
+def _rule_kind(front: dict[str, object]) -> str | None:
+    if front.get("is_false_positive"):
+        return "false-positive"
+    for kind in KINDS:
+        if front.get(f"is_license_{kind}"):
+            return kind
+    return None  # intros and clues name no license
+
+
+# Top-level scalar fields of the YAML front matter; we need only these, and a line scan is
+# ~50x faster than a YAML parser over 36k files (the index is built once per data version).
+_FIELD = re.compile(r"^([a-z_]+):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def _split(path: Path, body: bool = True) -> tuple[dict[str, object], str]:
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if not raw.startswith("---"):
+        return {}, raw
+    _, front_text, rest = raw.split("---", 2)
+    front: dict[str, object] = {}
+    for key, value in _FIELD.findall(front_text):
+        value = value.strip("'\"")
+        front[key] = True if value == "yes" else value
+    return front, rest if body else ""
