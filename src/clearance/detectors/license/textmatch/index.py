@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 NGRAM = 5
 #: rules shorter than this many words are too weak alone ("GPL", "MIT") and are skipped.
 MIN_RULE_WORDS = 2
@@ -92,6 +92,7 @@ class RefInfo:
     relevance: int
     minimum_coverage: int
     words: int
+    versioned: bool  # names a version ("GPLv2", "Apache 2.0")
 
 
 @dataclass
@@ -163,7 +164,15 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
         starts.append(int(ngram_hashes(ids[:n], n)[0]))
         fulls.append(int(prefix_sums(ids)[-1]))
         refs.append(
-            RefInfo(ref.name, expression, ref.kind, ref.relevance, ref.minimum_coverage, len(ids))
+            RefInfo(
+                ref.name,
+                expression,
+                ref.kind,
+                ref.relevance,
+                ref.minimum_coverage,
+                len(ids),
+                any(ch.isdigit() for ch in ref.text),
+            )
         )
         if n < NGRAM:
             bucket = short.setdefault(n, ([], []))
