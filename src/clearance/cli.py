@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance import __version__
+from clearance.cli_licenses import licenses_command
 from clearance.detectors.base import registry
 from clearance.executors.batch import ShardResult
 from clearance.executors.local import default_workers
@@ -429,6 +430,9 @@ def findings(
     )
     if len(shown) < len(rows):
         console.print(f"[dim]{len(rows) - len(shown):,} more; use --limit 0 or --format jsonl[/]")
+
+
+app.command("licenses")(licenses_command)
 
 
 @app.command("detectors")

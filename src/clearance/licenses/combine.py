@@ -1,0 +1,205 @@
+"""The terms an SPDX expression grants, combined from the records of its keys.
+
+``A AND B``: both apply, so each term takes the more restrictive value. ``A OR B``: the user
+may pick, so we take the least restrictive option and say which one is relied on. ``A WITH
+E``: the exception is recorded with its effect, and where that effect is known it caps the
+copyleft reach. An unknown key makes every term unknown, which is never read as permitted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
+
+from clearance.licenses._load import ExceptionInfo
+from clearance.licenses.expressions import _licensing, normalise_expression
+from clearance.licenses.kb import lookup, lookup_exception
+from clearance.licenses.terms import (
+    AiTraining,
+    Confidence,
+    Derivatives,
+    Kind,
+    LicenseTerms,
+    ShareAlike,
+    Tri,
+)
+
+# Restrictiveness, least restrictive first. Unknown sits above the permissive values, so an
+# unknown part can never make a combination look freer than it is.
+_PERMISSION = {Tri.YES: 0, Tri.UNKNOWN: 1, Tri.NO: 2}
+_RESTRICTION = {Tri.NO: 0, Tri.UNKNOWN: 1, Tri.YES: 2}
+_DERIVATIVES = {
+    Derivatives.YES: 0,
+    Derivatives.UNKNOWN: 1,
+    Derivatives.PRIVATE_ONLY: 2,
+    Derivatives.NO: 3,
+}
+_SHARE_ALIKE = {
+    ShareAlike.NONE: 0,
+    ShareAlike.UNKNOWN: 1,
+    ShareAlike.FILE: 2,
+    ShareAlike.DATA: 3,
+    ShareAlike.STRONG: 4,
+    ShareAlike.NETWORK: 5,
+}
+_AI = {
+    AiTraining.PERMITTED: 0,
+    AiTraining.SILENT: 1,
+    AiTraining.CONDITIONAL: 2,
+    AiTraining.UNKNOWN: 3,
+    AiTraining.PROHIBITED: 4,
+}
+_CONFIDENCE = {Confidence.CURATED: 0, Confidence.DERIVED: 1, Confidence.UNKNOWN: 2}
+
+
+@dataclass(frozen=True)
+class EffectiveTerms:
+    """What an expression allows, and the records (with their evidence) it rests on."""
+
+    expression: str
+    kinds: tuple[Kind, ...] = ()
+    commercial_use: Tri = Tri.UNKNOWN
+    derivatives: Derivatives = Derivatives.UNKNOWN
+    attribution: Tri = Tri.UNKNOWN
+    share_alike: ShareAlike = ShareAlike.UNKNOWN
+    non_commercial: Tri = Tri.UNKNOWN
+    no_derivatives: Tri = Tri.UNKNOWN
+    research_only: Tri = Tri.UNKNOWN
+    ai_training: AiTraining = AiTraining.UNKNOWN
+    output_terms: tuple[str, ...] = ()
+    mau_limit: int | None = None
+    confidence: Confidence = Confidence.UNKNOWN
+    relied_on: tuple[str, ...] = ()  # the keys whose terms apply (after OR choices)
+    alternatives: tuple[str, ...] = ()  # OR options not relied on
+    exceptions: tuple[ExceptionInfo, ...] = ()
+    licenses: tuple[LicenseTerms, ...] = ()  # the records relied on, for their evidence
+    unknown_keys: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _worst(ranks: dict[Any, int], a: Any, b: Any) -> Any:
+    return a if ranks[a] >= ranks[b] else b
+
+
+def _unique(*groups: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(x for g in groups for x in g))
+
+
+def _mau(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _leaf(record: LicenseTerms) -> EffectiveTerms:
+    return EffectiveTerms(
+        expression=record.key,
+        kinds=(record.kind,),
+        commercial_use=record.commercial_use,
+        derivatives=record.derivatives,
+        attribution=record.attribution,
+        share_alike=record.share_alike,
+        non_commercial=record.non_commercial,
+        no_derivatives=record.no_derivatives,
+        research_only=record.research_only,
+        ai_training=record.ai_training,
+        output_terms=record.output_terms,
+        mau_limit=record.mau_limit,
+        confidence=record.confidence,
+        relied_on=(record.key,),
+        licenses=(record,),
+        unknown_keys=(record.key,) if record.confidence == Confidence.UNKNOWN else (),
+    )
+
+
+def _and(a: EffectiveTerms, b: EffectiveTerms) -> EffectiveTerms:
+    return EffectiveTerms(
+        expression=f"{a.expression} AND {b.expression}",
+        kinds=_unique(a.kinds, b.kinds),
+        commercial_use=_worst(_PERMISSION, a.commercial_use, b.commercial_use),
+        derivatives=_worst(_DERIVATIVES, a.derivatives, b.derivatives),
+        attribution=_worst(_RESTRICTION, a.attribution, b.attribution),
+        share_alike=_worst(_SHARE_ALIKE, a.share_alike, b.share_alike),
+        non_commercial=_worst(_RESTRICTION, a.non_commercial, b.non_commercial),
+        no_derivatives=_worst(_RESTRICTION, a.no_derivatives, b.no_derivatives),
+        research_only=_worst(_RESTRICTION, a.research_only, b.research_only),
+        ai_training=_worst(_AI, a.ai_training, b.ai_training),
+        output_terms=_unique(a.output_terms, b.output_terms),
+        mau_limit=_mau(a.mau_limit, b.mau_limit),
+        confidence=_worst(_CONFIDENCE, a.confidence, b.confidence),
+        relied_on=_unique(a.relied_on, b.relied_on),
+        alternatives=_unique(a.alternatives, b.alternatives),
+        exceptions=_unique(a.exceptions, b.exceptions),
+        licenses=_unique(a.licenses, b.licenses),
+        unknown_keys=_unique(a.unknown_keys, b.unknown_keys),
+    )
+
+
+def restrictiveness(t: EffectiveTerms) -> tuple[int, ...]:
+    """A sort key: smaller is freer. Commercial use and derivatives weigh first."""
+    return (
+        _PERMISSION[t.commercial_use],
+        _RESTRICTION[t.non_commercial],
+        _RESTRICTION[t.research_only],
+        _DERIVATIVES[t.derivatives],
+        _RESTRICTION[t.no_derivatives],
+        _AI[t.ai_training],
+        _SHARE_ALIKE[t.share_alike],
+        0 if t.mau_limit is None else 1,
+        len(t.output_terms),
+        _RESTRICTION[t.attribution],
+        _CONFIDENCE[t.confidence],
+    )
+
+
+def _or(options: list[EffectiveTerms]) -> EffectiveTerms:
+    best = min(options, key=restrictiveness)  # min is stable: ties keep the first option
+    others = tuple(o.expression for o in options if o is not best)
+    return dataclasses.replace(best, alternatives=_unique(best.alternatives, others))
+
+
+def _with(base: EffectiveTerms, exc: ExceptionInfo) -> EffectiveTerms:
+    share_alike = base.share_alike
+    if exc.share_alike is not None and _SHARE_ALIKE[share_alike] > _SHARE_ALIKE[exc.share_alike]:
+        share_alike = exc.share_alike
+    return dataclasses.replace(
+        base,
+        expression=f"{base.expression} WITH {exc.key}",
+        share_alike=share_alike,
+        exceptions=(*base.exceptions, exc),
+    )
+
+
+def _walk(node: Any) -> EffectiveTerms:
+    if isinstance(node, LicenseWithExceptionSymbol):
+        return _with(_walk(node.license_symbol), lookup_exception(node.exception_symbol.key))
+    if isinstance(node, LicenseSymbol):
+        return _leaf(lookup(node.key))
+    parts = [_walk(arg) for arg in node.args]
+    if type(node).__name__ == "OR":
+        return _or(parts)
+    result = parts[0]
+    for part in parts[1:]:
+        result = _and(result, part)
+    return result
+
+
+@lru_cache(maxsize=65536)
+def _evaluate_normalised(expression: str) -> EffectiveTerms:
+    parsed = _licensing().parse(expression, validate=False, strict=False, simple=False)
+    return dataclasses.replace(_walk(parsed), expression=expression)
+
+
+@lru_cache(maxsize=65536)
+def evaluate(expression: str) -> EffectiveTerms:
+    """The effective terms of ``expression``; never raises (see ``error`` on bad input)."""
+    parsed = normalise_expression(expression)
+    if parsed.error is not None:
+        return EffectiveTerms(expression=expression.strip(), error=parsed.error)
+    return _evaluate_normalised(parsed.expression)
