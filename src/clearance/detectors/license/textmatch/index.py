@@ -46,9 +46,23 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``words(text)``, computed only for texts that matched."""
-    return [m.span() for m in _TOKEN.finditer(text.lower())]
+def word_offsets(text: str, tokens: Sequence[str]) -> tuple[I64, I64]:
+    """Start and end offsets in ``text`` of ``tokens`` (= ``words(text)``).
+
+    Computed from the separators' and tokens' lengths (two C-level passes) rather than from
+    one match object per word, which cost more than the whole match on long files.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: be exact
+        spans = [m.span() for m in _TOKEN.finditer(lowered)]
+        return (
+            np.array([s for s, _ in spans], dtype=np.int64),
+            np.array([e for _, e in spans], dtype=np.int64),
+        )
+    gaps = np.fromiter(map(len, _TOKEN.split(lowered)), dtype=np.int64)
+    sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    ends = np.cumsum(gaps[:-1] + sizes)
+    return ends - sizes, ends
 
 
 def ngram_hashes(ids: npt.NDArray[np.int64], n: int) -> U64:
@@ -80,6 +94,13 @@ def prefix_sums(ids: npt.NDArray[np.int64]) -> U64:
     with np.errstate(over="ignore"):
         np.cumsum(values * powers(len(ids)), out=out[1:], dtype=np.uint64)
     return out
+
+
+class _Vocabulary(dict[str, int]):
+    """Word -> id; a word no reference uses is -1 (it can only break n-grams)."""
+
+    def __missing__(self, key: str) -> int:
+        return -1
 
 
 @dataclass(frozen=True)
@@ -129,9 +150,23 @@ class LicenseIndex:
             self.__dict__["_ref_expression"] = cached
         return cached
 
+    @property
+    def short_table(self) -> tuple[U64, I32]:
+        """All short rules' hashes in one sorted array (hashes of different lengths differ)."""
+        cached: tuple[U64, I32] | None = self.__dict__.get("_short_table")
+        if cached is None:
+            hashes = [h for h, _ in self.short.values()]
+            refs = [r for _, r in self.short.values()]
+            cached = _sorted_pairs(
+                np.concatenate(hashes).tolist() if hashes else [],
+                np.concatenate(refs).tolist() if refs else [],
+            )
+            self.__dict__["_short_table"] = cached
+        return cached
+
     def ids(self, tokens: Sequence[str]) -> npt.NDArray[np.int64]:
-        get = self.vocab.get
-        return np.fromiter((get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
+        # ``map`` over a C method: ~3x faster than a generator with ``dict.get``.
+        return np.fromiter(map(self.vocab.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def hashes_of(self, ref: int) -> U64:
         return self.ref_hashes[self.ref_offsets[ref] : self.ref_offsets[ref + 1]]
@@ -257,7 +292,7 @@ def read(folder: Path) -> LicenseIndex:
         for n in meta["short"]
     }
     return LicenseIndex(
-        vocab={word: i for i, word in enumerate(meta["vocab"])},
+        vocab=_Vocabulary((word, i) for i, word in enumerate(meta["vocab"])),
         refs=[RefInfo(*row) for row in meta["refs"]],
         short=short,
         **arrays,

@@ -29,7 +29,7 @@ from clearance.detectors.license.textmatch.index import (
     ngram_hashes,
     powers,
     prefix_sums,
-    word_spans,
+    word_offsets,
     words,
 )
 
@@ -104,20 +104,29 @@ def find(text: str, index: LicenseIndex) -> list[TextMatch]:
     chosen = _merge_neighbours(_select(candidates))
     if not chosen:
         return []
-    spans = word_spans(text)
-    return [TextMatch(m, spans[m.start][0], spans[m.end - 1][1]) for m in chosen]
+    starts, ends = word_offsets(text, tokens)
+    return [TextMatch(m, int(starts[m.start]), int(ends[m.end - 1])) for m in chosen]
 
 
 def _short_matches(ids: npt.NDArray[np.int64], index: LicenseIndex) -> list[Match]:
+    """Rules of 2-4 words, matched whole: every 2-, 3- and 4-gram in one lookup."""
+    hashes, ref_ids = index.short_table
+    sizes = [n for n in index.short if len(ids) >= n]
+    if not sizes or not len(hashes):
+        return []
+    grams = [ngram_hashes(ids, n) for n in sizes]
+    query = np.concatenate(grams)
+    where = np.searchsorted(hashes, query).clip(max=len(hashes) - 1)
+    found = np.nonzero(hashes[where] == query)[0]
+    if not len(found):
+        return []
+    bounds = np.cumsum([len(g) for g in grams])
     out: list[Match] = []
-    for n, (hashes, ref_ids) in index.short.items():
-        if len(ids) < n or not len(hashes):
-            continue
-        query = ngram_hashes(ids, n)
-        where = np.searchsorted(hashes, query).clip(max=len(hashes) - 1)
-        for position in np.nonzero(hashes[where] == query)[0]:
-            ref = index.refs[int(ref_ids[where[position]])]
-            out.append(Match(ref, int(position), int(position) + n, 1.0, 0.0))
+    for flat in found:
+        group = int(np.searchsorted(bounds, flat, side="right"))
+        position = int(flat - (bounds[group - 1] if group else 0))
+        ref = index.refs[int(ref_ids[where[flat]])]
+        out.append(Match(ref, position, position + sizes[group], 1.0, 0.0))
     return out
 
 
@@ -130,12 +139,13 @@ def _exact_matches(
     vectorised passes, and the costlier approximate search then runs only on what is left.
     """
     keys = index.start_keys
-    left = np.searchsorted(keys, query, side="left")
-    right = np.searchsorted(keys, query, side="right")
-    counts = right - left
-    if not counts.any():
+    left = np.searchsorted(keys, query, side="left").clip(max=len(keys) - 1)
+    starting = np.nonzero(keys[left] == query)[0]
+    if not len(starting):
         return []
-    positions = np.repeat(np.arange(len(query)), counts)
+    left = left[starting]
+    counts = np.searchsorted(keys, query[starting], side="right") - left
+    positions = np.repeat(starting, counts)
     slots = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
     refs = index.start_refs[np.arange(len(positions)) + slots].astype(np.int64)
     lengths = index.ref_words[refs]
