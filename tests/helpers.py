@@ -11,6 +11,8 @@ from clearance.runs.store import RunStore
 from clearance.scan import ScanOptions, ScanSummary, scan
 from clearance.sources import Source
 
+#: the detectors of the foundation, for tests whose counts are about the scan, not detectors.
+FOUNDATION = ("copyright", "exact-duplicate", "spdx-tag")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -53,6 +55,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 __all__ = [
     "DATA",
     "EXAMPLES",
+    "FOUNDATION",
     "Read",
     "RunStore",
     "ShardSpec",

@@ -3,5 +3,27 @@
 from clearance.detectors.copyright import statements
 from clearance.detectors.dedup import exact_duplicate
 from clearance.detectors.license import spdx_tag
+from clearance.detectors.signals import (
+    audio_tags,
+    c2pa_manifest,
+    consent,
+    dataset_card,
+    exif,
+    pdf,
+    source_audit,
+    xmp,
+)
 
-__all__ = ["exact_duplicate", "spdx_tag", "statements"]
+__all__ = [
+    "audio_tags",
+    "c2pa_manifest",
+    "consent",
+    "dataset_card",
+    "exact_duplicate",
+    "exif",
+    "pdf",
+    "source_audit",
+    "spdx_tag",
+    "statements",
+    "xmp",
+]
