@@ -48,7 +48,7 @@ class AudioTagsDetector(Detector):
             yield self._error(item, exc)
             return
         yield from emit(self, item, dedupe(_signals(tag.other)))
-        cut = id3_cut(item.data)
+        cut = id3_cut(item.data) or flac_cut(item.data)
         if cut:
             yield error_finding(item.item_id, "audio-truncated", cut, detector=self.name)
 
@@ -67,6 +67,24 @@ def id3_cut(data: bytes) -> str:
         size = (size << 7) | (byte & 0x7F)
     if 10 + size > len(data):
         return f"ID3v2 tag declares {size} bytes but the file ends after {len(data) - 10}"
+    return ""
+
+
+def flac_cut(data: bytes) -> str:
+    """Why a FLAC stream's metadata blocks are cut short (a block runs past the file), or ""."""
+    if not data.startswith(b"fLaC"):
+        return ""
+    pos = 4
+    for _ in range(1024):
+        if pos + 4 > len(data):
+            return f"FLAC metadata ends mid-header at byte {pos} of {len(data)}"
+        header = data[pos]
+        length = int.from_bytes(data[pos + 1 : pos + 4], "big")
+        pos += 4 + length
+        if pos > len(data):
+            return f"FLAC metadata block declares {length} bytes past the end of the file"
+        if header & 0x80:  # the last-metadata-block flag
+            return ""
     return ""
 
 

@@ -1,0 +1,264 @@
+"""EXIF/IPTC-IIM/PNG text, audio tags, PDF metadata and C2PA manifests on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import TCOP, TPUB, TXXX, WCOP
+
+from clearance.detectors.signals.audio_tags import AudioTagsDetector
+from clearance.detectors.signals.c2pa_manifest import C2paDetector
+from clearance.detectors.signals.exif import ExifRightsDetector
+from clearance.detectors.signals.pdf import PdfRightsDetector
+from clearance.model.finding import Finding
+from media_samples import (
+    RIGHTS_XMP,
+    c2pa_signed_jpeg,
+    flac,
+    item,
+    jpeg,
+    mp3,
+    pdf,
+    png,
+    tiff,
+    xmp_packet,
+)
+
+
+def _triples(findings: list[Finding]) -> set[tuple[str, str, str]]:
+    return {(f.kind, f.value, f.rule) for f in findings}
+
+
+# --- EXIF, IPTC-IIM, PNG text ------------------------------------------------------------
+
+
+def test_exif_copyright_artist_and_iptc_iim() -> None:
+    data = jpeg(
+        copyright="(c) 2023 Jane Doe\x00Edited by Acme Agency",  # EXIF Copyright is ASCII
+        artist="Jane Doe",
+        iim={(2, 116): "(c) 2023 Jane Doe / Acme", (2, 80): "Jane Doe"},
+    )
+    findings = list(ExifRightsDetector().detect(item(data, "image/jpeg")))
+    assert _triples(findings) == {
+        ("copyright", "(c) 2023 Jane Doe", "exif/copyright"),
+        ("copyright", "Edited by Acme Agency", "exif/copyright"),
+        ("copyright", "Jane Doe", "exif/artist"),
+        ("copyright", "(c) 2023 Jane Doe / Acme", "iptc-iim/copyright-notice"),
+        ("copyright", "Jane Doe", "iptc-iim/by-line"),
+    }
+    assert all(f.detector == "exif-rights" for f in findings)
+
+
+def test_png_text_and_tiff_exif() -> None:
+    found = _triples(
+        list(
+            ExifRightsDetector().detect(
+                item(png(Copyright="CC BY 4.0, Jane Doe", Author="Jane"), "image/png")
+            )
+        )
+    )
+    assert found == {
+        ("copyright", "CC BY 4.0, Jane Doe", "png/copyright"),
+        ("copyright", "Jane", "png/author"),
+    }
+    found = _triples(
+        list(ExifRightsDetector().detect(item(tiff(copyright="Acme Corp"), "image/tiff")))
+    )
+    assert found == {("copyright", "Acme Corp", "exif/copyright")}
+
+
+def test_plain_image_has_no_findings_and_a_damaged_one_is_an_error() -> None:
+    detector = ExifRightsDetector()
+    assert list(detector.detect(item(jpeg(), "image/jpeg"))) == []
+    damaged = jpeg(copyright="x")[:40]  # cut inside the EXIF segment
+    (finding,) = detector.detect(item(damaged, "image/jpeg"))
+    assert (finding.kind, finding.rule) == ("error", "image-unreadable")
+
+
+def test_the_example_corpus_photo() -> None:
+    data = (Path(__file__).parent.parent / "examples/images/photo-exif.jpg").read_bytes()
+    found = _triples(list(ExifRightsDetector().detect(item(data, "image/jpeg"))))
+    assert {kind for kind, _, _ in found} == {"copyright"}
+    assert any(rule == "exif/artist" for _, _, rule in found)
+
+
+# --- audio ---------------------------------------------------------------------------------
+
+
+def test_mp3_id3_copyright_and_license_frames(tmp_path: Path) -> None:
+    data = mp3(
+        tmp_path / "a.mp3",
+        [
+            TCOP(encoding=3, text="2024 Example Records"),
+            WCOP(url="https://creativecommons.org/licenses/by-nc/4.0/"),
+            TXXX(encoding=3, desc="LICENSE", text="All rights reserved"),
+            TPUB(encoding=3, text="Example Records Ltd"),
+        ],
+    )
+    found = _triples(list(AudioTagsDetector().detect(item(data, "audio/mpeg"))))
+    assert found == {
+        ("copyright", "2024 Example Records", "audio/copyright"),
+        ("license", "CC-BY-NC-4.0", "audio/license"),
+        ("license", "All rights reserved", "audio/license-unrecognised"),
+        ("terms", "Example Records Ltd", "audio/publisher"),
+    }
+
+
+def test_flac_vorbis_comments(tmp_path: Path) -> None:
+    data = flac(tmp_path / "a.flac", {"COPYRIGHT": "(c) 2023 Someone", "LICENSE": "CC-BY-SA-4.0"})
+    found = _triples(list(AudioTagsDetector().detect(item(data, "audio/flac"))))
+    assert found == {
+        ("copyright", "(c) 2023 Someone", "audio/copyright"),
+        ("license", "CC-BY-SA-4.0", "audio/license"),
+    }
+
+
+def test_untagged_audio_is_silent(tmp_path: Path) -> None:
+    data = flac(tmp_path / "plain.flac", {})
+    assert list(AudioTagsDetector().detect(item(data, "audio/flac"))) == []
+
+
+def test_truncated_mp3_and_flac_are_errors(tmp_path: Path) -> None:
+    data = mp3(tmp_path / "cut.mp3", [TCOP(encoding=3, text="2024 Example Records")])
+    findings = list(AudioTagsDetector().detect(item(data[:30], "audio/mpeg")))
+    assert ("error", "audio-truncated") in {(f.kind, f.rule) for f in findings}
+    cut_flac = flac(tmp_path / "cut.flac", {"COPYRIGHT": "x"})[:20]
+    findings = list(AudioTagsDetector().detect(item(cut_flac, "audio/flac")))
+    assert [(f.kind, f.rule) for f in findings] == [("error", "audio-truncated")]
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+PDF_XMP = xmp_packet(
+    'tdm:reservation="1" tdm:policy="https://example.com/tdm-policy.json"',
+    '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">© ACME Journal</rdf:li></rdf:Alt>'
+    "</dc:rights>",
+)
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["flate-xmp", "plain-xmp"])
+def test_pdf_info_and_xmp(compress: bool) -> None:
+    data = pdf(
+        {"/Title": "Paper", "/Copyright": "(c) 2021 ACME Corp", "/License": "CC-BY-4.0"},
+        PDF_XMP,
+        compress=compress,
+    )
+    found = _triples(list(PdfRightsDetector().detect(item(data, "application/pdf"))))
+    assert found == {
+        ("copyright", "(c) 2021 ACME Corp", "pdf-info/copyright"),
+        ("license", "CC-BY-4.0", "pdf-info/license"),
+        ("optout", "tdm-reservation=1", "tdmrep/xmp"),
+        ("terms", "https://example.com/tdm-policy.json", "tdmrep/xmp-policy"),
+        ("copyright", "© ACME Journal", "xmp/dc-rights"),
+    }
+
+
+def test_pdf_without_rights_is_silent_and_damaged_pdfs_are_errors() -> None:
+    detector = PdfRightsDetector()
+    assert list(detector.detect(item(pdf({"/Title": "Plain"}), "application/pdf"))) == []
+    whole = pdf({"/Copyright": "x"}, RIGHTS_XMP)
+    for damaged in (whole[: len(whole) // 2], b"%PDF-1.7\n%garbage\n"):
+        (finding,) = detector.detect(item(damaged, "application/pdf"))
+        assert (finding.kind, finding.rule) == ("error", "pdf-unreadable")
+
+
+def test_pdf_with_a_hostile_xmp_stream() -> None:
+    hostile = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>&bad;</rdf:RDF></x:xmpmeta>'
+    data = pdf({"/Copyright": "(c) ACME"}, hostile)
+    found = {(f.kind, f.rule) for f in PdfRightsDetector().detect(item(data, "application/pdf"))}
+    assert found == {("copyright", "pdf-info/copyright"), ("error", "xmp-unreadable")}
+
+
+# --- C2PA ----------------------------------------------------------------------------------
+
+TRAINING = [
+    {
+        "label": "cawg.training-mining",
+        "data": {
+            "entries": {
+                "cawg.ai_generative_training": {"use": "notAllowed"},
+                "cawg.ai_training": {"use": "constrained", "constraint_info": "ask first"},
+                "cawg.data_mining": {"use": "allowed"},
+            }
+        },
+    },
+    {
+        "label": "c2pa.training-mining",
+        "data": {"entries": {"c2pa.ai_inference": {"use": "notAllowed"}}},
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def signed() -> bytes:
+    return c2pa_signed_jpeg(TRAINING)
+
+
+def test_signed_manifest_training_assertions(signed: bytes) -> None:
+    findings = list(C2paDetector().detect(item(signed, "image/jpeg")))
+    assert _triples(findings) == {
+        ("provenance", "Valid", "c2pa/manifest"),
+        ("optout", "cawg.ai_generative_training:notAllowed", "c2pa/cawg.training-mining"),
+        ("optout", "cawg.ai_training:constrained", "c2pa/cawg.training-mining"),
+        ("terms", "cawg.data_mining:allowed", "c2pa/cawg.training-mining"),
+        ("optout", "c2pa.ai_inference:notAllowed", "c2pa/c2pa.training-mining"),
+    }
+    constrained = next(f for f in findings if f.value == "cawg.ai_training:constrained")
+    assert "ask first" in constrained.evidence
+    assert "signer not on a trust list" in constrained.evidence
+    assert all(f.confidence == 1.0 for f in findings)
+
+
+def test_tampered_image_fails_validation(signed: bytes) -> None:
+    tampered = bytearray(signed)
+    tampered[-10] ^= 0xFF  # a pixel byte: the hard binding no longer matches
+    findings = list(C2paDetector().detect(item(bytes(tampered), "image/jpeg")))
+    (error,) = [f for f in findings if f.kind == "error"]
+    assert error.rule == "c2pa-invalid" and "dataHash.mismatch" in error.evidence
+    optouts = [f for f in findings if f.kind == "optout"]
+    assert optouts and all(f.confidence < 0.5 for f in optouts)
+
+
+def test_corrupt_manifest_store_is_an_error(signed: bytes) -> None:
+    broken = bytearray(signed)
+    at = broken.find(b"jumb")
+    broken[at + 40 : at + 400] = b"A" * 360
+    (finding,) = C2paDetector().detect(item(bytes(broken), "image/jpeg"))
+    assert (finding.kind, finding.rule) == ("error", "c2pa-invalid")
+
+
+def test_no_manifest_means_no_findings() -> None:
+    detector = C2paDetector()
+    assert list(detector.detect(item(jpeg(), "image/jpeg"))) == []
+    # the marker alone (e.g. in a comment) is not a manifest
+    mentions = jpeg(copyright="see c2pa.org")
+    assert list(detector.detect(item(mentions, "image/jpeg"))) == []
+
+
+def test_c2pa_is_an_extra_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from clearance.model.errors import MissingDependency
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "c2pa" else real(name, *a)
+    )
+    with pytest.raises(MissingDependency, match=r"pip install 'clearance\[c2pa\]'"):
+        C2paDetector()
+    from clearance.detectors.base import resolve
+
+    assert "c2pa" not in resolve(None)  # "all detectors" leaves out what cannot run
+    with pytest.raises(MissingDependency):
+        from clearance.detectors.base import instantiate
+
+        instantiate(["c2pa"])
+
+
+def test_manifest_without_training_assertion_gives_provenance_only() -> None:
+    data = c2pa_signed_jpeg([])
+    warc_member = item(data, "image/jpeg", name="crawl.warc.gz#urn:uuid:1")
+    (finding,) = C2paDetector().detect(warc_member)
+    assert (finding.kind, finding.value, finding.rule) == ("provenance", "Valid", "c2pa/manifest")
+    assert "clearance-tests" in finding.evidence  # the claim generator
