@@ -41,13 +41,17 @@ RIGHTS_XMP = xmp_packet(
     'xmpRights:Marked="True"',
     """
    <plus:DataMining rdf:resource="http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING"/>
-   <plus:OtherConstraints><rdf:Alt><rdf:li xml:lang="x-default">Contact licensing@example.com</rdf:li></rdf:Alt></plus:OtherConstraints>
+   <plus:OtherConstraints><rdf:Alt>
+     <rdf:li xml:lang="x-default">Contact licensing@example.com</rdf:li>
+   </rdf:Alt></plus:OtherConstraints>
    <xmpRights:UsageTerms><rdf:Alt>
      <rdf:li xml:lang="de">Keine KI-Nutzung</rdf:li>
      <rdf:li xml:lang="x-default">Editorial use only. No AI training.</rdf:li>
    </rdf:Alt></xmpRights:UsageTerms>
    <xmpRights:WebStatement>https://example.com/rights</xmpRights:WebStatement>
-   <dc:rights><rdf:Alt><rdf:li xml:lang="x-default">© 2024 Jane Doe Photography</rdf:li></rdf:Alt></dc:rights>
+   <dc:rights><rdf:Alt>
+     <rdf:li xml:lang="x-default">© 2024 Jane Doe Photography</rdf:li>
+   </rdf:Alt></dc:rights>
    <dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator>
    <cc:license rdf:resource="https://creativecommons.org/licenses/by-nc-nd/4.0/"/>
    <plus:CopyrightOwner><rdf:Seq><rdf:li rdf:parseType="Resource">
