@@ -4,11 +4,13 @@ covers AI training.
 The manifest names the records (``consent_records: FILE``, CSV or JSONL) and the item field
 holding the subject or customer id (``subject_field``, a record field or meta key, dotted
 for nesting). A record has ``subject_id`` (or ``customer_id``/``id``) and ``scope`` (purpose
-tokens separated by ``;`` ``,`` ``|`` or spaces, or a JSON list), and optionally
+tokens separated by ``;`` ``,`` or ``|``, or a JSON list; case, spaces and underscores
+are normalised, so ``Model Training`` reads as ``model-training``), and optionally
 ``withdrawn`` (true/yes/1 or a date) and ``expires`` (ISO date). Rows are a log: a later row
 for the same subject replaces an earlier one. A scope covers training when it holds one of
-``COVERING``. Findings are of kind ``consent``; subject ids never appear in clear (they are
-personal data): evidence shows a hash prefix and the record's line.
+``COVERING`` (a bare ``training`` does not: it may mean staff training). Findings are of
+kind ``consent``; subject ids never appear in clear (they are personal data): evidence shows
+a hash prefix and the record's line.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ COVERING: Final = frozenset(
 )
 ID_COLUMNS: Final = ("subject_id", "customer_id", "id")
 MAX_RECORDS_BYTES: Final = 512 * 1024 * 1024
-_SPLIT = re.compile(r"[;,|\s]+")
+_SPLIT = re.compile(r"[;,|]+")
+_TOKEN_GAP = re.compile(r"[\s_]+")
 _TRUE: Final = frozenset({"true", "yes", "y", "1"})
 _FALSE: Final = frozenset({"", "false", "no", "n", "0"})
 
@@ -226,7 +229,7 @@ def _record(row: dict[str, Any], path: str, line: int) -> tuple[str, ConsentReco
     if raw_scope is None:
         raise ConfigError("record has no 'scope'", file=path, line=line)
     tokens = raw_scope if isinstance(raw_scope, list) else _SPLIT.split(str(raw_scope))
-    scope = frozenset(str(t).strip().lower().replace("_", "-") for t in tokens if str(t).strip())
+    scope = frozenset(_TOKEN_GAP.sub("-", str(t).strip().lower()) for t in tokens if str(t).strip())
     return str(subject).strip(), ConsentRecord(
         scope=scope,
         withdrawn=_withdrawn(row.get("withdrawn"), path, line),

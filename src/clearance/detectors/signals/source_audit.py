@@ -115,8 +115,9 @@ class SourceAuditDetector(Detector):
             value, confidence, rule = declared.value, 0.9, "source-audit/declared"
         elif government and match is not None:
             value, confidence, rule = "government", 0.6, "source-audit/inferred-government"
-            basis = f"kind not declared; {match.host} matches {match.pattern} "
-            basis += f"({match.entry.name}); {USC_105}"
+            entry = match.entry
+            basis = f"kind not declared; {match.host} matches {match.pattern} ({entry.name}): "
+            basis += USC_105 if entry.terms_class == "government-us-federal" else entry.summary
         elif url or "warc_record_id" in item.meta:
             value, confidence, rule = "web-scraped", 0.6, "source-audit/inferred-web"
             basis = f"kind not declared; a web capture of {url or item.uri}"
