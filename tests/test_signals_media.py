@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,26 @@ def test_plain_image_has_no_findings_and_a_damaged_one_is_an_error() -> None:
     damaged = jpeg(copyright="x")[:40]  # cut inside the EXIF segment
     (finding,) = detector.detect(item(damaged, "image/jpeg"))
     assert (finding.kind, finding.rule) == ("error", "image-unreadable")
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims a size; its pixels are never read."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        + png(Copyright="x")[33:]  # the rest of a real PNG: its tEXt, IDAT and IEND chunks
+    )
+
+
+def test_decompression_bomb_header_is_an_error_not_a_crash() -> None:
+    bomb = _png_claiming(100_000, 100_000)  # 10^10 pixels: Pillow refuses to open it
+    (finding,) = ExifRightsDetector().detect(item(bomb, "image/png"))
+    assert (finding.kind, finding.rule) == ("error", "image-unreadable")
+    assert "DecompressionBomb" in finding.evidence
 
 
 def test_the_example_corpus_photo() -> None:
