@@ -301,3 +301,37 @@ def c2pa_signed_jpeg(assertions: list[dict[str, Any]], source: bytes | None = No
     with c2pa.Builder(manifest) as builder:
         builder.sign(signer, "image/jpeg", io.BytesIO(source or jpeg()), out)
     return out.getvalue()
+
+
+# --- EPUB ------------------------------------------------------------------------------
+
+CONTAINER_XML = (
+    '<?xml version="1.0"?><container version="1.0" '
+    'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+    '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+    "</rootfiles></container>"
+)
+
+
+def opf(metadata: str) -> str:
+    return (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+        'prefix="tdm: http://www.w3.org/ns/tdmrep#" unique-identifier="id">'
+        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">{metadata}</metadata>'
+        "</package>"
+    )
+
+
+def epub(package: str | bytes, *, container: str = CONTAINER_XML) -> bytes:
+    """An EPUB zip laid out as the OCF spec says: stored mimetype first, container, OPF."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/epub+zip", compress_type=zipfile.ZIP_STORED
+        )
+        archive.writestr("META-INF/container.xml", container)
+        archive.writestr("OEBPS/content.opf", package)
+        archive.writestr("OEBPS/chapter1.xhtml", "<html><body><p>Once</p></body></html>")
+    return out.getvalue()

@@ -11,16 +11,19 @@ from mutagen.id3 import TCOP, TPUB, TXXX, WCOP
 
 from clearance.detectors.signals.audio_tags import AudioTagsDetector
 from clearance.detectors.signals.c2pa_manifest import C2paDetector
+from clearance.detectors.signals.epub import EpubRightsDetector
 from clearance.detectors.signals.exif import ExifRightsDetector
 from clearance.detectors.signals.pdf import PdfRightsDetector
 from clearance.model.finding import Finding
 from media_samples import (
     RIGHTS_XMP,
     c2pa_signed_jpeg,
+    epub,
     flac,
     item,
     jpeg,
     mp3,
+    opf,
     pdf,
     png,
     tiff,
@@ -284,3 +287,52 @@ def test_manifest_without_training_assertion_gives_provenance_only() -> None:
     (finding,) = C2paDetector().detect(warc_member)
     assert (finding.kind, finding.value, finding.rule) == ("provenance", "Valid", "c2pa/manifest")
     assert "clearance-tests" in finding.evidence  # the claim generator
+
+
+# --- EPUB ----------------------------------------------------------------------------------
+
+
+def test_epub_tdmrep_rights_and_license_link() -> None:
+    data = epub(
+        opf(
+            "<dc:title>Book</dc:title><dc:rights>© 2022 Example Press</dc:rights>"
+            '<meta property="tdm:reservation">1</meta>'
+            '<meta property="tdm:policy">https://press.example/tdm.json</meta>'
+            '<link rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/"/>'
+        )
+    )
+    found = _triples(list(EpubRightsDetector().detect(item(data, "application/epub+zip"))))
+    assert found == {
+        ("copyright", "© 2022 Example Press", "epub/dc-rights"),
+        ("optout", "tdm-reservation=1", "tdmrep/epub"),
+        ("terms", "https://press.example/tdm.json", "tdmrep/epub-policy"),
+        ("license", "CC-BY-ND-4.0", "epub/license-link"),
+    }
+
+
+def test_epub2_meta_and_unset_values() -> None:
+    data = epub(
+        opf('<meta name="tdm:reservation" content="0"/><meta property="tdm:reservation">y</meta>')
+    )
+    found = _triples(list(EpubRightsDetector().detect(item(data, "application/epub+zip"))))
+    assert found == {("terms", "tdm-reservation=0", "tdmrep/epub")}  # "y" is not 0/1: unset
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (epub(opf("<dc:rights>cut")), "malformed XML"),
+        (
+            epub('<!DOCTYPE p [<!ENTITY e "x">]><package><metadata>&e;</metadata></package>'),
+            "hostile XML refused",
+        ),
+        (epub(opf(""), container="<container/>"), "names no package document"),
+        (epub("<package>" + "<x/>" * 1_100_000 + "</package>"), "inflates past"),
+        (b"PK\x03\x04 not really a zip", "BadZipFile"),
+    ],
+    ids=["malformed", "dtd", "no-rootfile", "zip-bomb", "not-a-zip"],
+)
+def test_damaged_or_hostile_epubs_are_errors(data: bytes, message: str) -> None:
+    (finding,) = EpubRightsDetector().detect(item(data, "application/epub+zip"))
+    assert (finding.kind, finding.rule) == ("error", "epub-unreadable")
+    assert message in finding.evidence
