@@ -272,7 +272,11 @@ def signing_chain() -> tuple[bytes, bytes]:
     return chain, private
 
 
-def c2pa_signed_jpeg(assertions: list[dict[str, Any]], source: bytes | None = None) -> bytes:
+def c2pa_signed_jpeg(
+    assertions: list[dict[str, Any]],
+    source: bytes | None = None,
+    source_type: str = "digitalCapture",
+) -> bytes:
     """A JPEG carrying a C2PA manifest signed with c2pa-python."""
     import c2pa
 
@@ -288,7 +292,7 @@ def c2pa_signed_jpeg(assertions: list[dict[str, Any]], source: bytes | None = No
                         {
                             "action": "c2pa.created",
                             "digitalSourceType": "http://cv.iptc.org/newscodes/"
-                            "digitalsourcetype/digitalCapture",
+                            f"digitalsourcetype/{source_type}",
                         }
                     ]
                 },

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clearance.detectors.base import DetectorContext
 from clearance.detectors.signals.dataset_card import DatasetCardDetector
@@ -280,3 +282,33 @@ def test_manifest_fields_for_consent_are_checked_at_load() -> None:
             "    consent_records: consent.csv\n"
         )
     assert caught.value.line == 3
+
+
+_LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(labels=st.lists(_LABEL, min_size=0, max_size=3), junk=_LABEL)
+def test_registry_matching_is_by_whole_labels(labels: list[str], junk: str) -> None:
+    registry = builtin_registry()
+    prefix = ".".join(labels)
+    host = f"{prefix}.nytimes.com" if prefix else "nytimes.com"
+    match = registry.match_host(host)
+    assert match is not None and match.entry.id == "nytimes"
+    # the domain glued to another label, or used as a prefix, is someone else's site
+    assert registry.match_host(f"{junk}nytimes.com") is None or junk == ""
+    assert registry.match_host(f"nytimes.com.{junk}.example") is None
+
+
+def test_bad_terms_registry_file_stops_the_scan_at_start(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.txt").write_text("hello")
+    (tmp_path / "terms.yaml").write_text("entries:\n  - patterns: [a.com]\n")
+    manifest = tmp_path / "clearance.yaml"
+    manifest.write_text(
+        "version: 1\nsources:\n  - name: d\n    path: data\n    terms_registry: terms.yaml\n"
+    )
+    with pytest.raises(ConfigError, match="'class' is required") as caught:
+        run_scan([str(manifest)], tmp_path / "run")
+    assert caught.value.file == str(tmp_path / "terms.yaml") and caught.value.line == 2
+    assert not (tmp_path / "run").exists()

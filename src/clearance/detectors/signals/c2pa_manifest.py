@@ -90,6 +90,8 @@ class C2paDetector(Detector):
                     evidence=f"{note}; generator {_generator(manifest)!r}",
                 )
             signals = _training_signals(manifest, note, invalid, label == active)
+            if label == active:
+                signals += _source_types(manifest, invalid)
             yield from emit(self, item, signals)
 
 
@@ -98,6 +100,25 @@ def _generator(manifest: dict[str, Any]) -> str:
     if info and isinstance(info[0], dict):
         return str(info[0].get("name", ""))
     return str(manifest.get("claim_generator", ""))
+
+
+def _source_types(manifest: dict[str, Any], invalid: bool) -> list[Signal]:
+    """IPTC digital source types the manifest's actions declare (``trainedAlgorithmicMedia``
+    marks AI-generated media)."""
+    out: list[Signal] = []
+    for assertion in manifest.get("assertions") or []:
+        if not str(assertion.get("label", "")).startswith("c2pa.actions"):
+            continue
+        for action in (assertion.get("data") or {}).get("actions") or []:
+            source_type = str((action or {}).get("digitalSourceType") or "")
+            if source_type:
+                token = source_type.rstrip("/").rsplit("/", 1)[-1]
+                evidence = f"action {action.get('action')!r} digitalSourceType={source_type!r}"
+                confidence = 0.4 if invalid else 0.9
+                out.append(
+                    Signal("provenance", token, confidence, "c2pa/digital-source-type", evidence)
+                )
+    return out
 
 
 def _training_signals(
