@@ -161,6 +161,13 @@ def test_parser_refuses_dtds_outright(document: bytes) -> None:
         parse_packet(document)
 
 
+def test_deeply_nested_packet_is_an_error_not_a_crash() -> None:
+    depth = 5000
+    body = "<dc:rights>" * depth + "x" + "</dc:rights>" * depth
+    packets, problems = read_xmp(xmp_packet("", body))
+    assert packets == [] and problems == ["XMP nested too deeply to read"]
+
+
 def test_oversized_packet_is_refused() -> None:
     huge = RIGHTS_XMP.replace(b"Jane Doe</rdf:li>", b"J" * (MAX_PACKET_BYTES + 10) + b"</rdf:li>")
     packets, problems = find_packets(huge)

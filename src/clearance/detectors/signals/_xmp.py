@@ -105,8 +105,11 @@ def parse_packet(packet: bytes) -> XmpProperties:
     except ParseError as exc:
         raise XmpError(f"malformed XMP: {exc}") from None
     props = XmpProperties()
-    for description in root.iter(f"{{{RDF}}}Description"):
-        _read_description(description, props)
+    try:
+        for description in root.iter(f"{{{RDF}}}Description"):
+            _read_description(description, props)
+    except RecursionError:
+        raise XmpError("XMP nested too deeply to read") from None
     return props
 
 

@@ -31,7 +31,16 @@ class ExifRightsDetector(Detector):
     name = "exif-rights"
     version = "1.0"
     description = "EXIF Copyright/Artist, IPTC-IIM copyright notice and by-line, PNG text"
-    media_types = ("image/*",)
+    #: formats Pillow opens without plugins (others, e.g. HEIC, are not this detector's)
+    media_types = (
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/tiff",
+        "image/gif",
+        "image/bmp",
+        "image/jp2",
+    )
     time_budget_s = 5.0
 
     def detect(self, item: Item) -> Iterator[Finding]:

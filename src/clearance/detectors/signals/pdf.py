@@ -35,10 +35,13 @@ class PdfRightsDetector(Detector):
     requires = ("pypdf",)
     time_budget_s = 10.0
 
+    def __init__(self) -> None:
+        super().__init__()
+        logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files log per object
+
     def detect(self, item: Item) -> Iterator[Finding]:
         from pypdf import PdfReader
 
-        logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files log per object
         try:
             reader = PdfReader(io.BytesIO(item.data), strict=False)
             info: Any = reader.metadata or {}
