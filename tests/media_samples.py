@@ -276,8 +276,10 @@ def c2pa_signed_jpeg(
     assertions: list[dict[str, Any]],
     source: bytes | None = None,
     source_type: str = "digitalCapture",
+    media_type: str = "image/jpeg",
 ) -> bytes:
-    """A JPEG carrying a C2PA manifest signed with c2pa-python."""
+    """An image (JPEG unless ``source`` and ``media_type`` say otherwise) carrying a C2PA
+    manifest signed with c2pa-python."""
     import c2pa
 
     chain, key = signing_chain()
@@ -303,7 +305,7 @@ def c2pa_signed_jpeg(
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain, key, None))
     out = io.BytesIO()
     with c2pa.Builder(manifest) as builder:
-        builder.sign(signer, "image/jpeg", io.BytesIO(source or jpeg()), out)
+        builder.sign(signer, media_type, io.BytesIO(source or jpeg()), out)
     return out.getvalue()
 
 

@@ -236,6 +236,12 @@ def test_signed_manifest_training_assertions(signed: bytes) -> None:
     assert all(f.confidence >= 0.9 for f in findings)
 
 
+def test_signed_png() -> None:
+    data = c2pa_signed_jpeg(TRAINING[:1], source=png(), media_type="image/png")
+    found = _triples(list(C2paDetector().detect(item(data, "image/png"))))
+    assert ("optout", "cawg.ai_training:constrained", "c2pa/cawg.training-mining") in found
+
+
 def test_tampered_image_fails_validation(signed: bytes) -> None:
     tampered = bytearray(signed)
     tampered[-10] ^= 0xFF  # a pixel byte: the hard binding no longer matches
