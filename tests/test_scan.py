@@ -12,7 +12,7 @@ import pytest
 
 from clearance.model import RunError
 from clearance.runs import open_run
-from helpers import run_scan, tree_digest
+from helpers import FOUNDATION, run_scan, tree_digest
 
 PLUGIN = """
 import time
@@ -39,7 +39,9 @@ def _rows(run: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]
 
 def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     before = tree_digest(examples_copy)
-    summary = run_scan([str(examples_copy / "clearance.yaml")], tmp_path / "run")
+    summary = run_scan(
+        [str(examples_copy / "clearance.yaml")], tmp_path / "run", detectors=FOUNDATION
+    )
     assert tree_digest(examples_copy) == before  # inputs are never modified
     assert summary.items == 39 and summary.errors == 2
     store = open_run(tmp_path / "run")

@@ -148,7 +148,9 @@ def resolve(names: Iterable[str] | None) -> list[str]:
     """Detector names to run: all registered ones for None, else the given ones, checked."""
     available = registry()
     if names is None:
-        return list(available)
+        # "All" means all that can run here: a detector whose optional extra is not installed
+        # is left out (naming it explicitly still fails with the pip line to install it).
+        return [name for name, cls in available.items() if _installed(cls)]
     chosen = [n for n in names if n]
     unknown = [n for n in chosen if n not in available]
     if unknown:
@@ -156,6 +158,11 @@ def resolve(names: Iterable[str] | None) -> list[str]:
             f"unknown detector(s): {', '.join(unknown)}; available: {', '.join(available)}"
         )
     return chosen
+
+
+def _installed(cls: type[Detector] | type[RunDetector]) -> bool:
+    requires: tuple[str, ...] = getattr(cls, "requires", ())
+    return all(importlib.util.find_spec(module) is not None for module in requires)
 
 
 def instantiate(

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from clearance.model.errors import ConfigError
 
@@ -50,6 +57,12 @@ class Source(BaseModel):
     consent: str | None = None
     text_field: str = "text"
     notes: str | None = None
+    #: customer data: CSV/JSONL of consent records (subject_id, scope[, withdrawn, expires]).
+    consent_records: str | None = None
+    #: the item field (meta key, dotted for nesting) holding the subject/customer id.
+    subject_field: str | None = None
+    #: a YAML file of extra source-terms registry entries (domain pattern -> terms class).
+    terms_registry: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -76,6 +89,12 @@ class Source(BaseModel):
         if parsed.error:
             raise ValueError(f"not a valid SPDX expression: {parsed.error}")
         return parsed.expression
+
+    @model_validator(mode="after")
+    def _consent_records_name_their_subject(self) -> Source:
+        if self.consent_records and not self.subject_field:
+            raise ValueError("consent_records needs subject_field (the item field with the id)")
+        return self
 
     @property
     def is_url(self) -> bool:
@@ -136,7 +155,21 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
         else s.model_copy(update={"path": str(base / s.path)})
         for s in manifest.sources
     ]
+    resolved = [_resolve_files(s, base) for s in resolved]
     return manifest.model_copy(update={"sources": resolved})
+
+
+#: optional Source fields naming files, read relative to the manifest like ``path``.
+FILE_FIELDS = ("vendor_agreement", "consent_records", "terms_registry")
+
+
+def _resolve_files(source: Source, base: Path) -> Source:
+    update: dict[str, str] = {}
+    for name in FILE_FIELDS:
+        value = getattr(source, name)
+        if value and "://" not in value and not Path(value).is_absolute():
+            update[name] = str(base / value)
+    return source.model_copy(update=update) if update else source
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
