@@ -41,7 +41,7 @@ from clearance.licenses.expressions import normalise_expression
 
 from .negatives import NEGATIVES
 
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 SCANCODE_REQUIREMENT = "scancode-toolkit-mini==32.5.0"
 DATA = "licensedcode/data/"
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -68,6 +68,43 @@ CLASSIFIERS = {
     "License :: OSI Approved :: Universal Permissive License (UPL)": "UPL-1.0",
     "License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication": "CC0-1.0",
 }
+
+
+#: Signatures of license families in a package's license file. Metadata names the package's
+#: own license, but many license files also carry bundled third-party licenses (pyarrow's
+#: LICENSE.txt holds dozens): a file is kept only when every family found in it fits its label.
+#: Neutral on purpose: plain text signatures, not the output of either tool under test.
+_FAMILIES = {
+    "mit": re.compile(r"Permission is hereby granted, free of charge", re.IGNORECASE),
+    "apache": re.compile(r"Apache License", re.IGNORECASE),
+    "bsd": re.compile(r"Redistribution and use in source and binary", re.IGNORECASE),
+    "psf": re.compile(r"PYTHON SOFTWARE FOUNDATION LICENSE|BEOPEN|\bCNRI\b", re.IGNORECASE),
+    "mpl": re.compile(r"Mozilla Public License", re.IGNORECASE),
+    "permission-to-use": re.compile(
+        r"Permission to use, copy, modify,? and(?:/or)? distribute", re.IGNORECASE
+    ),
+    "gnu": re.compile(r"GNU (?:Lesser |Library |Affero )?General Public", re.IGNORECASE),
+    "cc": re.compile(r"Creative Commons", re.IGNORECASE),
+}
+#: the families a license's own text shows (MPL-2.0 names the GNU licenses as "Secondary
+#: Licenses"; ISC and 0BSD grant "Permission to use, copy, modify, and/or distribute").
+_OWN_FAMILIES = {
+    "MIT": {"mit"},
+    "MIT-0": {"mit"},
+    "ISC": {"permission-to-use"},
+    "0BSD": {"permission-to-use"},
+    "MPL-2.0": {"mpl", "gnu"},
+    "Apache-2.0": {"apache"},
+    "PSF-2.0": {"psf"},
+    "CC0-1.0": {"cc"},
+}
+
+
+def fits_label(text: str, label: str) -> bool:
+    """False when the file shows a license family its label does not account for."""
+    found = {name for name, pattern in _FAMILIES.items() if pattern.search(text)}
+    own = _OWN_FAMILIES.get(label, {"bsd"} if label.startswith("BSD-") else None)
+    return found <= own if own is not None else len(found) <= 1
 
 
 @dataclass(frozen=True)
@@ -229,6 +266,8 @@ def _package_entries(site_packages: Iterable[Path]) -> Iterator[tuple[Entry, str
             if digest in seen or not data.strip():
                 continue
             seen.add(digest)
+            if not fits_label(data.decode("utf-8", "replace"), label[0]):
+                continue
             dist = dist_info.name.removesuffix(".dist-info")
             origin = f"{candidates[0]} ({label[1]} of {dist})"
             entry = Entry(f"packages/{dist}/{candidates[0].name}", label[0], "package-file", origin)
