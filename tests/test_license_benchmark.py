@@ -92,6 +92,7 @@ def test_score_tallies_overall_per_category_and_specific_labels() -> None:
 
 def test_holders_normalise_and_agree() -> None:
     assert scoring.normalise_holder("Example, Inc.") == scoring.normalise_holder("example")
+    assert scoring.normalise_holder("Sebastián Ramírez") == "sebastian ramirez"
     assert scoring.normalise_holder("The Python Software Foundation.") == (
         "python software foundation"
     )

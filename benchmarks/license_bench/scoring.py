@@ -16,6 +16,7 @@ case-insensitively). Each file gets one outcome:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,8 +171,11 @@ _CORPORATE = re.compile(r"(?:\s+(?:inc|incorporated|ltd|limited|llc|corp|corpora
 
 
 def normalise_holder(holder: str) -> str:
-    """Case-folded, punctuation-free holder name without a trailing corporate suffix."""
-    text = re.sub(r"[^\w]+", " ", holder.casefold()).strip()
+    """Case-folded, accent- and punctuation-free holder name without "the" or a trailing
+    corporate suffix (ScanCode reports "Sebastian Ramirez" for "Sebastián Ramírez")."""
+    text = unicodedata.normalize("NFKD", holder.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", " ", text).strip()
     text = re.sub(r"^the\s+", "", text)
     return _CORPORATE.sub("", text).strip()
 
