@@ -1,0 +1,1 @@
+"""Parts of ``benchmarks/license_detection.py``: labelled set, ScanCode run, our run, scorer."""
