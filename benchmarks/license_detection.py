@@ -157,10 +157,18 @@ def main(argv: list[str] | None = None) -> int:
     mine = ours.run(args.workdir / "files", paths, names, args.repeat, not args.no_copyright)
     our_scores = scoring.score(records, mine["detected"], generic)
     result["ours"] = summarise(mine, our_scores, len(paths))
+    by_data = [
+        {**r, "category": ours.data_generation(e.origin)}
+        for r, e in zip(records, chosen, strict=True)
+    ]
+    result["by_data"] = {"ours": scoring.score(by_data, mine["detected"], generic)["categories"]}
     result["ours"]["max_rss_mib_benchmark_process"] = (
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     )
     if theirs is not None:
+        result["by_data"]["ScanCode"] = scoring.score(by_data, theirs["detected"], generic)[
+            "categories"
+        ]
         result["comparison"] = _compare(result["ours"], result["scancode"], len(paths))
         if not args.no_copyright and mine["holders"]:
             result["holders"] = scoring.holder_agreement(mine["holders"], theirs["holders"], paths)
@@ -237,6 +245,19 @@ def render(result: dict[str, Any], markdown: bool) -> str:
         for _, side in sides:
             c = side["scores"]["categories"].get(category)
             row += [_pct(c["accuracy"]), _pct(c["wrong_specific_rate"]), _pct(c["miss_rate"])]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "| labelled file's rule | n | "
+        + " | ".join(f"{name} acc | {name} wrong" for name, _ in sides)
+        + " |",
+    ]
+    lines.append("|---|---|" + "---|" * (2 * len(sides)))
+    for group in sorted(result["by_data"]["ours"]):
+        row = [group, f"{result['by_data']['ours'][group]['n']:,}"]
+        for name, _ in sides:
+            c = result["by_data"][name][group]
+            row += [_pct(c["accuracy"]), _pct(c["wrong_specific_rate"])]
         lines.append("| " + " | ".join(row) + " |")
     comp = result.get("comparison")
     mine = result["ours"]

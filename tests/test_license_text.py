@@ -113,10 +113,27 @@ def test_a_partial_license_text_is_reported_as_partial() -> None:
         "The permission slip for the school trip must be signed by a parent.",
         "MIT researchers published a paper about licensing markets in 2019.",
         "She has a licence to practise medicine in three countries.",
+        "This essay compares the GPL and the MIT license for internal tools.",
+        "Why did the kernel developers pick GPLv2 back then? People still argue.",
+        "We benchmarked MIT-licensed and GPL-licensed parsers side by side.",
     ],
 )
 def test_prose_that_mentions_licenses_grants_none(prose: str) -> None:
     assert [f for f in _findings("license-text", prose) if f.confidence >= 0.5] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This library is released under the MIT license.", "MIT"),
+        ("## License\n\nMIT License\n", "MIT"),
+        ("Distributed under GPLv2, see COPYING.", "GPL-2.0-only"),
+        ("curl License", "curl"),
+    ],
+)
+def test_short_references_that_declare_a_license_are_asserted(text: str, expected: str) -> None:
+    asserted = [f.value for f in _findings("license-text", text) if f.confidence >= 0.5]
+    assert asserted == [expected]
 
 
 @pytest.mark.parametrize(

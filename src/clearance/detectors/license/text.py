@@ -9,6 +9,7 @@ a modified or partial license text is reported as such (rule ``.../modified``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from clearance.detectors.base import Detector, DetectorContext, register
@@ -52,10 +53,19 @@ _MARKERS = (
     b"ommercial",
 )
 KIND_WEIGHT = {"text": 1.0, "notice": 0.95, "tag": 0.9, "reference": 0.85}
-#: a reference of 2, 3 or 4 words without a version ("the GPL", "BSD style") is a clue more
-#: than a grant; "agpl v3" or "GPL-2.0" name one license.
+#: a reference of 2, 3 or 4 words without a version or the word "license" ("the GPL",
+#: "BSD style") is a clue more than a grant; "agpl v3" or "curl License" name one license.
 SHORT_REFERENCE_WEIGHT = {2: 0.45, 3: 0.6, 4: 0.75}
 EVIDENCE_CHARS = 240
+#: a short reference in the middle of prose ("compares the GPL and the MIT license") only
+#: mentions a license; one after these words, or alone on its line, declares one.
+_DECLARING = re.compile(
+    r"(?:under|licen[cs]ed?|released|distributed|available|terms|subject to|covered by|"
+    r"governed by|see|dual|copyright|©|[:=\"'(\[])\W*$",
+    re.IGNORECASE,
+)
+_LINE_START = re.compile(r"^[\s#*/;!>|+-]*$")
+MENTION_WEIGHT = 0.5
 
 
 @register
@@ -87,8 +97,11 @@ class LicenseTextDetector(Detector):
         status = match.status
         rule = f"license-text/{ref.kind}" + ("" if status == "clean" else f"/{status}")
         confidence = KIND_WEIGHT.get(ref.kind, 0.8) * ref.relevance / 100
-        if ref.kind == "reference" and not ref.versioned:
+        if ref.kind == "reference" and not ref.specific:
             confidence *= SHORT_REFERENCE_WEIGHT.get(ref.words, 1.0)
+        if ref.kind in ("reference", "notice") and ref.words < license_index.NGRAM:
+            if _mentioned_in_prose(text, found.start):
+                confidence *= MENTION_WEIGHT
         if status == "modified":
             confidence *= 0.6 * match.coverage
         elif status == "partial":
@@ -108,3 +121,11 @@ class LicenseTextDetector(Detector):
             end=found.end,
             line=text.count("\n", 0, found.start) + 1,
         )
+
+
+def _mentioned_in_prose(text: str, start: int) -> bool:
+    """True when the words before a short match on its line neither declare a license nor
+    are empty (a heading, a comment line or a ``License:`` field declares one)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 80) : start]
+    return not (_LINE_START.match(before) or _DECLARING.search(before))

@@ -29,10 +29,12 @@ import numpy.typing as npt
 
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 NGRAM = 5
-#: rules shorter than this many words are too weak alone ("GPL", "MIT") and are skipped.
+#: rules shorter than this many words are too weak alone ("GPL", "MIT") and are skipped,
+#: unless they carry a version ("GPLv2+", "LGPL21"), which makes them specific.
 MIN_RULE_WORDS = 2
+_LICENSE_WORDS = frozenset({"license", "licence", "licensed", "licenced", "exception"})
 _TOKEN = re.compile(r"[^\W_]+\+?")
 _PRIME = np.uint64(0x9E3779B97F4A7C15)
 
@@ -113,7 +115,9 @@ class RefInfo:
     relevance: int
     minimum_coverage: int
     words: int
-    versioned: bool  # names a version ("GPLv2", "Apache 2.0")
+    #: names a version or says "license" ("GPLv2", "curl License"), so even a 2-word match
+    #: names one license; "the GPL" or "BSD style" do not
+    specific: bool
 
 
 @dataclass
@@ -183,7 +187,9 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
     seen: set[tuple[str, bytes]] = set()
     for ref in references:
         tokens = words(ref.text)
-        if len(tokens) < MIN_RULE_WORDS:
+        if not tokens or (
+            len(tokens) < MIN_RULE_WORDS and not any(ch.isdigit() for ch in tokens[0])
+        ):
             continue
         ids = np.fromiter(
             (vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens)
@@ -206,7 +212,7 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
                 ref.relevance,
                 ref.minimum_coverage,
                 len(ids),
-                any(ch.isdigit() for ch in ref.text),
+                any(ch.isdigit() for ch in ref.text) or not _LICENSE_WORDS.isdisjoint(tokens),
             )
         )
         if n < NGRAM:

@@ -86,7 +86,7 @@ class TextMatch:
 def find(text: str, index: LicenseIndex) -> list[TextMatch]:
     """License matches in ``text``, best first, without overlaps or known false positives."""
     tokens = words(text)
-    if len(tokens) < 2:
+    if not tokens:
         return []
     ids = index.ids(tokens)
     candidates = _short_matches(ids, index)
