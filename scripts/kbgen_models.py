@@ -212,7 +212,7 @@ RAIL_GRANT = [
     r"royalty-free, (?:irrevocable )?copyright license to reproduce"
 ]
 RAIL_DERIV = [
-    r"=\"?Derivatives of the Model\"? means all modifications to the Model, works based on the "
+    r"[“\"]?Derivatives of the Model[”\"]? means all modifications to the Model, works based on the "
     r"Model, or any other model which is created or initialized by transfer of patterns of the "
     r"weights, parameters, activations or output of the Model, to the other model, in order to "
     r"cause the other model to perform similarly to the Model",
@@ -268,6 +268,7 @@ def rail(key: str, text: str, url: str, name: str, aliases: list[str]) -> Model:
             "a model trained to perform similarly "
             "from this model's weights or outputs (e.g. distillation) is a "
             "Derivative of the Model, bound by the use-based restrictions.",
+            section='Definitions: "Derivatives of the Model"',
         ),
         "output_terms": Term(None, RAIL_PASS + RAIL_OUTPUT),
         "mau_limit": Term(None, [], "no user-count limit in the text."),

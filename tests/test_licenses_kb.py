@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clearance.licenses import (
     AiTraining,
@@ -200,3 +202,98 @@ def test_bad_expressions_give_an_error_not_an_exception(bad: str) -> None:
 def test_evaluate_normalises_before_caching() -> None:
     assert evaluate("mit or apache-2.0").expression == "MIT OR Apache-2.0"
     assert evaluate("MIT OR Apache-2.0").relied_on == evaluate("mit or apache-2.0").relied_on
+
+
+def test_every_spdx_creative_commons_id_is_curated() -> None:
+    from clearance.licenses._load import load_index
+
+    keys = [str(e.get("spdx_license_key") or "") for e in load_index()]
+    cc = [k for k in keys if k.startswith("CC")]
+    assert len(cc) >= 55
+    for key in cc:
+        assert lookup(key).confidence == Confidence.CURATED, key
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "PDDL-1.0",
+        "CC-PDDC",
+        "CC-PDM-1.0",
+        "bigscience-openrail-m",
+        "bigscience-bloom-rail-1.0",
+        "bigcode-openrail-m",
+        "openrail++",
+        "gemma",
+        "llama4",
+        "Zlib",
+        "Unlicense",
+        "EPL-2.0",
+        "LGPL-2.0-only",
+        "Artistic-2.0",
+        "PSF-2.0",
+        "OFL-1.1",
+        "WTFPL",
+        "0BSD",
+        "ISC",
+        "BSL-1.0",
+    ],
+)
+def test_required_families_are_curated(key: str) -> None:
+    assert lookup(key).confidence == Confidence.CURATED
+
+
+@pytest.mark.parametrize("key", ["bigscience-openrail-m", "bigscience-bloom-rail-1.0", "gemma"])
+def test_model_licenses_pass_use_restrictions_downstream(key: str) -> None:
+    record = lookup(key)
+    assert record.kind in (Kind.MODEL, Kind.TERMS_OF_SERVICE)
+    assert record.ai_training == AiTraining.CONDITIONAL  # distillation makes a derivative
+    assert any("restriction" in t for t in record.output_terms)
+    assert "distillation" in (record.evidence["ai_training"][0].quote or "")
+
+
+def test_llama1_is_research_only() -> None:
+    record = lookup("LicenseRef-scancode-llama-license-2023")
+    assert record.research_only == Tri.YES
+    assert record.commercial_use == Tri.NO
+
+
+def test_creativeml_without_its_text_is_not_guessed() -> None:
+    record = lookup("creativeml-openrail-m")
+    assert record.commercial_use == Tri.UNKNOWN
+    assert record.ai_training == AiTraining.UNKNOWN
+    assert "unverified" in record.evidence["commercial_use"][0].note
+
+
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [("odc-by", "ODC-By-1.0"), ("odbl", "ODbL-1.0"), ("pddl", "PDDL-1.0"), ("c-uda", "C-UDA-1.0")],
+)
+def test_hugging_face_hub_aliases(alias: str, key: str) -> None:
+    assert lookup(alias).key == key
+
+
+@pytest.mark.parametrize("family", ["bsd", "cc", "openrail", "lgpl"])
+def test_hub_family_identifiers_are_not_resolved_to_one_license(family: str) -> None:
+    assert lookup(family).confidence == Confidence.UNKNOWN
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_evaluate_and_lookup_never_raise(text: str) -> None:
+    terms = evaluate(text)
+    assert terms.error is not None or terms.licenses
+    assert lookup(text).key == text.strip() or lookup(text).confidence != Confidence.UNKNOWN
+
+
+def test_hostile_inputs() -> None:
+    long_expr = " AND ".join(["MIT"] * 2000)
+    assert evaluate(long_expr).relied_on == ("MIT",)
+    assert evaluate("(" * 500).error
+    assert evaluate("MIT\x00 OR \u202eGPL").error or True  # no exception is the contract
+    assert evaluate("ＭＩＴ").confidence == Confidence.UNKNOWN

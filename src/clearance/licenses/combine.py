@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
+from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
 
 from clearance.licenses._load import ExceptionInfo
-from clearance.licenses.expressions import _licensing, normalise_expression
+from clearance.licenses.expressions import _licensing
 from clearance.licenses.kb import lookup, lookup_exception
 from clearance.licenses.terms import (
     AiTraining,
@@ -118,6 +118,11 @@ def _leaf(record: LicenseTerms) -> EffectiveTerms:
     )
 
 
+@lru_cache(maxsize=65536)
+def _leaf_for(key: str) -> EffectiveTerms:
+    return _leaf(lookup(key))
+
+
 def _and(a: EffectiveTerms, b: EffectiveTerms) -> EffectiveTerms:
     return EffectiveTerms(
         expression=f"{a.expression} AND {b.expression}",
@@ -180,7 +185,7 @@ def _walk(node: Any) -> EffectiveTerms:
     if isinstance(node, LicenseWithExceptionSymbol):
         return _with(_walk(node.license_symbol), lookup_exception(node.exception_symbol.key))
     if isinstance(node, LicenseSymbol):
-        return _leaf(lookup(node.key))
+        return _leaf_for(node.key)
     parts = [_walk(arg) for arg in node.args]
     if type(node).__name__ == "OR":
         return _or(parts)
@@ -190,16 +195,44 @@ def _walk(node: Any) -> EffectiveTerms:
     return result
 
 
-@lru_cache(maxsize=65536)
-def _evaluate_normalised(expression: str) -> EffectiveTerms:
-    parsed = _licensing().parse(expression, validate=False, strict=False, simple=False)
-    return dataclasses.replace(_walk(parsed), expression=expression)
+_BY_NORMALISED: dict[str, EffectiveTerms] = {}
+_MAX_NORMALISED = 65536
+
+
+def _evaluate_tree(expression: str, tree: Any) -> EffectiveTerms:
+    """Terms of a parsed tree, shared by every spelling that normalises to ``expression``."""
+    found = _BY_NORMALISED.get(expression)
+    if found is None:
+        found = dataclasses.replace(_walk(tree), expression=expression)
+        if len(_BY_NORMALISED) >= _MAX_NORMALISED:
+            _BY_NORMALISED.clear()
+        _BY_NORMALISED[expression] = found
+    return found
 
 
 @lru_cache(maxsize=65536)
 def evaluate(expression: str) -> EffectiveTerms:
-    """The effective terms of ``expression``; never raises (see ``error`` on bad input)."""
-    parsed = normalise_expression(expression)
-    if parsed.error is not None:
-        return EffectiveTerms(expression=expression.strip(), error=parsed.error)
-    return _evaluate_normalised(parsed.expression)
+    """The effective terms of ``expression``; never raises (see ``error`` on bad input).
+
+    Parsed once with ``license-expression`` (SPDX symbols: ``apache-2.0`` -> ``Apache-2.0``,
+    ``GPL-2.0+`` -> ``GPL-2.0-or-later``), cached by the raw text and by the normalised form.
+    """
+    raw = expression.strip()
+    if not raw:
+        return EffectiveTerms(expression=raw, error="empty expression")
+    try:
+        tree: Any = _licensing().parse(raw, validate=False, strict=False, simple=False)
+    except ExpressionError as exc:
+        return EffectiveTerms(expression=raw, error=str(exc))
+    except Exception as exc:  # the library raises bare errors on some garbage inputs
+        return EffectiveTerms(expression=raw, error=f"{type(exc).__name__}: {exc}")
+    if tree is None:
+        return EffectiveTerms(expression=raw, error="empty expression")
+    return _evaluate_tree(tree.render("{symbol.key}"), tree)
+
+
+def clear_caches() -> None:
+    """Forget cached results (benchmarks; tests that reload data)."""
+    evaluate.cache_clear()
+    _leaf_for.cache_clear()
+    _BY_NORMALISED.clear()
