@@ -295,5 +295,6 @@ def test_hostile_inputs() -> None:
     long_expr = " AND ".join(["MIT"] * 2000)
     assert evaluate(long_expr).relied_on == ("MIT",)
     assert evaluate("(" * 500).error
-    assert evaluate("MIT\x00 OR \u202eGPL").error or True  # no exception is the contract
-    assert evaluate("ＭＩＴ").confidence == Confidence.UNKNOWN
+    control = evaluate("MIT\x00 OR \u202eGPL")  # no exception is the contract
+    assert control.error or control.unknown_keys
+    assert evaluate("\uff2d\uff29\uff34").confidence == Confidence.UNKNOWN  # full-width "MIT"
