@@ -57,7 +57,7 @@ def collapse(text: str) -> tuple[str, list[int]]:
 
 
 _SECTION_HEAD = re.compile(
-    r"^\s*(?:Section|Article|Artikel|Art\.|Clause)\s+(\d+)\s*(?:[–—:.-]\s|$)", re.I
+    r"^\s*(?:Section|Article|Artikel|Art\.|Clause)\s+(\d+)\s*(?:[–—:.-]+\s|$)", re.I
 )
 _NUM_ITEM = re.compile(r"^\s*(\d{1,2})\.(?:\d+\.?)?\s+\S")
 _LETTER_ITEM = re.compile(r"^\s*\(?([a-z]|[ivx]{1,4})[.)]\s+\S")
@@ -146,6 +146,8 @@ def _sentence_start(flat: str, pos: int) -> int:
 
 
 def _sentence_end(flat: str, pos: int) -> int:
+    if pos > 0 and flat[pos - 1] in ".;:":  # the pattern already ends the sentence
+        return pos
     m = re.search(r"[.;:](?=\s|$)", flat[pos : pos + 500])
     return pos + m.end() if m else min(len(flat), pos + 400)
 

@@ -432,6 +432,29 @@ def more_records(texts: Path) -> list[dict[str, Any]]:
 
 # Clause patterns for rows whose wording the generic patterns miss or mismatch.
 OVERRIDES: dict[str, dict[str, list[str]]] = {
+    "CECILL-2.1": {
+        "grant": [
+            r"The Licensor hereby grants to the Licensee, who accepts, the following rights "
+            r"over the Software for any or all use"
+        ],
+        "notice": [
+            r"not to remove, or modify, in any manner, the intellectual property notices "
+            r"attached to the Software"
+        ],
+        "copyleft": [
+            r"the terms and conditions for the distribution of the resulting Modified "
+            r"Software become subject to all the provisions of this Agreement"
+        ],
+    },
+    "BUSL-1.1": {
+        "grant": [
+            r"The Licensor hereby grants you the right to copy, modify, create derivative works"
+        ],
+        "notice": [
+            r"You must conspicuously display this License on each original or modified "
+            r"copy of the Licensed Work"
+        ],
+    },
     "MPL-1.1": {
         "grant": [
             r"The Initial Developer hereby grants You a world-wide, royalty-free, "
@@ -555,12 +578,6 @@ OVERRIDES: dict[str, dict[str, list[str]]] = {
         "copyleft": [
             r"Reciprocal Grants- For any file you distribute that contains code "
             r"from the software"
-        ]
-    },
-    "BUSL-1.1": {
-        "notice": [
-            r"You must conspicuously display this License on each original or "
-            r"modified copy of the Licensed Work"
         ]
     },
     "EUPL-1.1": {

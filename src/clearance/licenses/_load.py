@@ -50,6 +50,7 @@ def _evidence(raw: dict[str, Any]) -> Evidence:
         accessed=str(raw.get("accessed", "")),
         note=str(raw.get("note", "")),
         verified=bool(raw.get("verified", True)),
+        text=str(raw.get("text", "")),
     )
 
 

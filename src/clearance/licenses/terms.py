@@ -76,6 +76,7 @@ class Evidence:
     accessed: str = ""
     note: str = ""
     verified: bool = True
+    text: str = ""  # the local copy the quote is checked against, when not the record's own
 
 
 @dataclass(frozen=True)
