@@ -298,3 +298,52 @@ def test_hostile_inputs() -> None:
     control = evaluate("MIT\x00 OR \u202eGPL")  # no exception is the contract
     assert control.error or control.unknown_keys
     assert evaluate("\uff2d\uff29\uff34").confidence == Confidence.UNKNOWN  # full-width "MIT"
+
+
+def test_effective_terms_cite_evidence_per_term() -> None:
+    terms = evaluate("CC-BY-NC-4.0 AND MIT")
+    cited = terms.evidence("non_commercial")
+    assert [key for key, _ in cited] == ["CC-BY-NC-4.0", "MIT"]
+    quote = cited[0][1].quote or ""
+    assert "NonCommercial purposes only" in quote
+
+
+def test_unverified_terms_are_listed() -> None:
+    assert lookup("MIT").unverified_terms() == ()
+    assert "attribution" in lookup("LPPL-1.3c").unverified_terms()
+    assert len(lookup("Beerware").unverified_terms()) == len(TERM_NAMES)  # derived: none read
+
+
+def test_cc_ai_training_cites_creative_commons_guidance() -> None:
+    items = lookup("CC-BY-4.0").evidence["ai_training"]
+    sources = [e.source for e in items]
+    assert "https://creativecommons.org/licenses/by/4.0/legalcode" in sources
+    assert any("creativecommons.org/2023/08/18" in s for s in sources)
+
+
+def test_public_api_of_the_package() -> None:
+    import clearance.licenses as kb
+
+    assert sorted(kb.__all__) == sorted(
+        [
+            "AiTraining",
+            "Confidence",
+            "Derivatives",
+            "EffectiveTerms",
+            "Evidence",
+            "ExceptionInfo",
+            "Kind",
+            "LicenseTerms",
+            "ParsedExpression",
+            "ShareAlike",
+            "Tri",
+            "all_keys",
+            "evaluate",
+            "iter_records",
+            "lookup",
+            "lookup_exception",
+            "normalise_expression",
+        ]
+    )
+    for name in kb.__all__:
+        assert hasattr(kb, name)

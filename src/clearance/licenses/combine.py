@@ -22,6 +22,7 @@ from clearance.licenses.terms import (
     AiTraining,
     Confidence,
     Derivatives,
+    Evidence,
     Kind,
     LicenseTerms,
     ShareAlike,
@@ -83,6 +84,12 @@ class EffectiveTerms:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def evidence(self, term: str) -> tuple[tuple[str, Evidence], ...]:
+        """``(license key, evidence)`` for ``term`` across the licenses relied on, for citing."""
+        return tuple(
+            (record.key, ev) for record in self.licenses for ev in record.evidence.get(term, ())
+        )
 
 
 def _worst(ranks: dict[Any, int], a: Any, b: Any) -> Any:

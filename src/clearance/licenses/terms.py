@@ -62,6 +62,21 @@ class Confidence(StrEnum):
     UNKNOWN = "unknown"  # nothing known about this key
 
 
+TERM_NAMES: tuple[str, ...] = (
+    "commercial_use",
+    "derivatives",
+    "attribution",
+    "share_alike",
+    "non_commercial",
+    "no_derivatives",
+    "research_only",
+    "ai_training",
+    "output_terms",
+    "mau_limit",
+)
+"""The terms a curated record must give evidence for."""
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Why a term has its value. ``quote`` is verbatim (whitespace collapsed) or ``None``.
@@ -103,17 +118,12 @@ class LicenseTerms:
     url: str = ""  # the canonical text
     notes: str = ""
 
-
-TERM_NAMES: tuple[str, ...] = (
-    "commercial_use",
-    "derivatives",
-    "attribution",
-    "share_alike",
-    "non_commercial",
-    "no_derivatives",
-    "research_only",
-    "ai_training",
-    "output_terms",
-    "mau_limit",
-)
-"""The terms a curated record must give evidence for."""
+    def unverified_terms(self) -> tuple[str, ...]:
+        """Terms whose value rests on no checked clause (to be read as weaker than the rest)."""
+        if self.confidence != Confidence.CURATED:
+            return TERM_NAMES
+        return tuple(
+            name
+            for name in TERM_NAMES
+            if not self.evidence.get(name) or not any(e.verified for e in self.evidence[name])
+        )
