@@ -138,10 +138,15 @@ def find_clause(text: str, patterns: list[str], max_len: int = 700) -> Found | N
 
 
 def _sentence_start(flat: str, pos: int) -> int:
-    floor = max(0, pos - 400)
-    best = floor
+    """Start of the sentence or clause holding ``pos``; a word boundary if it is far back."""
+    floor = max(0, pos - 1500)
+    best = 0 if floor == 0 else None
     for m in re.finditer(r"(?:[.;:]\s|\b[a-z0-9ivx]{1,3}\.\s|\)\s)", flat[floor:pos]):
         best = floor + m.end()
+    if best is None or pos - best > 500:
+        near = max(0, pos - 300)
+        space = flat.find(" ", near, pos)
+        return near if near == 0 or space == -1 else space + 1
     return best
 
 

@@ -20,6 +20,7 @@ GRANT = [
     r"Permission is hereby granted",
     r"hereby granted, free of charge",
     r"Permission to use, copy, modify",
+    r"Permission to copy, modify",
     r"Redistribution and use in source and binary forms",
     r"You may (?:copy|reproduce|use)",
     r"grants? you a (?:worldwide|world-wide|non-exclusive|royalty-free|perpetual)",
@@ -27,6 +28,8 @@ GRANT = [
 ]
 MODIFY = [
     r"(?:prepare|create) (?:derivative works|Derivative Works|Modifications|adaptations)",
+    r"with or without modification, are permitted",
+    r"adapt the Information",
     r"to (?:use, )?copy, modify",
     r"use, copy, modify",
 ]
@@ -36,6 +39,7 @@ NOTICE = [
     r"shall be included in all copies",
     r"above copyright notice[^.]*appear in all copies",
     r"copyright and permission notice appear",
+    r"acknowledge the source of the Information",
 ]
 GPL3_GRANT = [
     r"You may make, run and propagate covered works that you do not convey, without "
@@ -376,6 +380,59 @@ ROWS: list[More] = (
 )
 
 
+ROWS += [
+    More("Apache-1.0", "apache-1.0"),
+    More("BSD-2-Clause-Patent", "bsd-plus-patent"),
+    More("PHP-3.01", "php-3.01"),
+    More("ZPL-2.0", "zpl-2.0"),
+    More("W3C", "w3c"),
+    More("Python-2.0.1", "python-2.0.1"),
+    More("ICU", "x11"),
+    More("CERN-OHL-P-2.0", "cern-ohl-p-2.0", kind="software"),
+    More("OGL-UK-2.0", "ogl-uk-2.0", kind="data"),
+    More(
+        "NCGL-UK-2.0",
+        "ncgl-uk-2.0",
+        kind="data",
+        commercial="no",
+        commercial_p=[
+            r"The Licensor grants you a worldwide, royalty-free, perpetual, non-exclusive licence "
+            r"to use the Information for Non-Commercial purposes only"
+        ],
+        output=["onward licensing must also be for Non-Commercial purposes only"],
+    ),
+    More(
+        "DL-DE-ZERO-2.0",
+        "dl-de-zero-2.0",
+        kind="data",
+        attribution="no",
+        grant=[r"Jede Nutzung ist ohne Einschränkungen oder Bedingungen zulässig"],
+        modify=[r"altered, processed and transmitted to third parties"],
+    ),
+    More(
+        "Sleepycat",
+        "sleepycat",
+        share_alike="strong",
+        output=COPY_STRONG,
+        copyleft=[
+            r"Redistributions in any form must be accompanied by information on how to obtain "
+            r"complete source code for the DB software and any accompanying software that uses "
+            r"the DB software"
+        ],
+    ),
+    More(
+        "EUPL-1.0",
+        "eupl-1.0",
+        share_alike="strong",
+        output=COPY_STRONG,
+        copyleft=[r"Copyleft clause:[^.]*"],
+    ),
+]
+
+# the generic notice patterns would quote a condition for a license that has none
+NO_NOTICE = {"DL-DE-ZERO-2.0": [r"Jede Nutzung ist ohne Einschränkungen oder Bedingungen zulässig"]}
+
+
 def more_records(texts: Path) -> list[dict[str, Any]]:
     out = []
     for row in ROWS:
@@ -390,7 +447,10 @@ def more_records(texts: Path) -> list[dict[str, Any]]:
         terms = {
             "commercial_use": Term(row.commercial, row.commercial_p or grant),
             "derivatives": Term(row.derivatives, modify),
-            "attribution": Term(row.attribution, extra.get("notice", []) + row.notice + NOTICE),
+            "attribution": Term(
+                row.attribution,
+                NO_NOTICE.get(row.key) or extra.get("notice", []) + row.notice + NOTICE,
+            ),
             "share_alike": Term(
                 row.share_alike,
                 copyleft or grant,

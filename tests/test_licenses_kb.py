@@ -104,7 +104,7 @@ def test_derived_record_from_the_scancode_index() -> None:
     assert record.category == "Permissive"
     assert record.ai_training == AiTraining.UNKNOWN
     assert "ScanCode LicenseDB" in record.evidence["commercial_use"][0].note
-    copyleft = lookup("Sleepycat")
+    copyleft = lookup("AGPL-1.0-only")
     assert copyleft.confidence == Confidence.DERIVED
     assert copyleft.category == "Copyleft"
     assert copyleft.share_alike == ShareAlike.STRONG
