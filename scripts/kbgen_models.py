@@ -157,6 +157,25 @@ def _flatten_quotes(text: str) -> str:
     return text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
 
 
+EU_PATTERN = [
+    r"=With respect to any multimodal models included in Llama [0-9.]+, the rights granted under "
+    r"Section 1\(a\) of the Llama [0-9.]+ Community License Agreement are not being granted to "
+    r"you if you are an individual domiciled in, or a company with a principal place of business "
+    r"in, the European Union\. This restriction does not apply to end users of a product or "
+    r"service that incorporates any such multimodal models\."
+]
+EU_OUTPUT = (
+    "multimodal models: no Section 1(a) rights for individuals domiciled, or companies with "
+    "their principal place of business, in the European Union (end users of products that "
+    "incorporate them are not affected)"
+)
+# record key -> (text holding its Acceptable Use Policy, canonical policy URL)
+EU_AUP = {
+    "LicenseRef-llama3.2": ("llama-3.2-aup-eu", "https://www.llama.com/llama3_2/use-policy/"),
+    "LicenseRef-llama4": ("llama-4-license-2025", "https://www.llama.com/llama4/use-policy/"),
+}
+
+
 def model_records(texts: Path, extra: Path) -> list[dict[str, Any]]:
     out = []
     for row in ROWS:
@@ -173,6 +192,17 @@ def model_records(texts: Path, extra: Path) -> list[dict[str, Any]]:
                 if "quote" in alt:
                     ev = _restore(alt, text)
             evidence_map[name] = [ev]
+        if row.key in EU_AUP:
+            text_name, aup_url = EU_AUP[row.key]
+            aup = (
+                read_text(extra / f"{text_name}.LICENSE")
+                if (extra / f"{text_name}.LICENSE").exists()
+                else read_text(texts / f"{text_name}.LICENSE")
+            )
+            ev = evidence(aup, Term(None, EU_PATTERN, section="Acceptable Use Policy"), aup_url)
+            ev["text"] = text_name
+            evidence_map["output_terms"].append(ev)
+            row.output.append(EU_OUTPUT)
         out.append(
             {
                 "key": row.key,

@@ -347,3 +347,12 @@ def test_public_api_of_the_package() -> None:
     )
     for name in kb.__all__:
         assert hasattr(kb, name)
+
+
+@pytest.mark.parametrize("key", ["llama3.2", "llama4"])
+def test_llama_multimodal_eu_restriction_is_an_output_term(key: str) -> None:
+    record = lookup(key)
+    assert any("European Union" in t for t in record.output_terms)
+    quotes = [e.quote or "" for e in record.evidence["output_terms"]]
+    assert any("principal place of business in, the European Union" in q for q in quotes)
+    assert not any("European Union" in t for t in lookup("llama3.1").output_terms)
