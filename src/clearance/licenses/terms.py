@@ -79,10 +79,14 @@ TERM_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why a term has its value. ``quote`` is verbatim (whitespace collapsed) or ``None``.
+    """Why a term has its value: the clause, where it sits, where the text came from.
 
-    ``verified`` is False when the quote could not be checked against a text we hold, or when
-    there is no quote at all (the value then rests on ``note``).
+    ``quote`` is verbatim from the license text (whitespace collapsed), checked by the tests
+    against a local copy (``text`` names it when it is not the record's own text), or ``None``
+    when the value rests on ``note`` alone (e.g. "no NonCommercial condition in the text").
+    ``verified`` is False when the clause was looked for and not found, or the record is
+    derived: such a value is inferred (from the license's name or the ScanCode category), not
+    read.
     """
 
     source: str
