@@ -356,3 +356,11 @@ def test_llama_multimodal_eu_restriction_is_an_output_term(key: str) -> None:
     quotes = [e.quote or "" for e in record.evidence["output_terms"]]
     assert any("principal place of business in, the European Union" in q for q in quotes)
     assert not any("European Union" in t for t in lookup("llama3.1").output_terms)
+
+
+def test_deprecated_with_ids_evaluate_as_their_with_expression() -> None:
+    terms = evaluate("GPL-2.0-with-classpath-exception")
+    assert terms.relied_on == ("GPL-2.0-only",)
+    assert [e.key for e in terms.exceptions] == ["Classpath-exception-2.0"]
+    assert terms.share_alike == ShareAlike.FILE
+    assert evaluate("GPL-3.0-with-GCC-exception").exceptions[0].key == "GCC-exception-3.1"

@@ -188,10 +188,27 @@ def _with(base: EffectiveTerms, exc: ExceptionInfo) -> EffectiveTerms:
     )
 
 
+# Deprecated SPDX ids that fold an exception into the license id, and the "X WITH Y" the SPDX
+# license list gives as their replacement (https://spdx.org/licenses/, "Deprecated License
+# Identifiers"), so that they are evaluated like the expression they stand for.
+DEPRECATED_WITH: dict[str, tuple[str, str]] = {
+    "gpl-2.0-with-autoconf-exception": ("GPL-2.0-only", "Autoconf-exception-2.0"),
+    "gpl-2.0-with-bison-exception": ("GPL-2.0-only", "Bison-exception-2.2"),
+    "gpl-2.0-with-classpath-exception": ("GPL-2.0-only", "Classpath-exception-2.0"),
+    "gpl-2.0-with-font-exception": ("GPL-2.0-only", "Font-exception-2.0"),
+    "gpl-2.0-with-gcc-exception": ("GPL-2.0-only", "GCC-exception-2.0"),
+    "gpl-3.0-with-autoconf-exception": ("GPL-3.0-only", "Autoconf-exception-3.0"),
+    "gpl-3.0-with-gcc-exception": ("GPL-3.0-only", "GCC-exception-3.1"),
+}
+
+
 def _walk(node: Any) -> EffectiveTerms:
     if isinstance(node, LicenseWithExceptionSymbol):
         return _with(_walk(node.license_symbol), lookup_exception(node.exception_symbol.key))
     if isinstance(node, LicenseSymbol):
+        folded = DEPRECATED_WITH.get(node.key.lower())
+        if folded is not None:
+            return _with(_leaf_for(folded[0]), lookup_exception(folded[1]))
         return _leaf_for(node.key)
     parts = [_walk(arg) for arg in node.args]
     if type(node).__name__ == "OR":
