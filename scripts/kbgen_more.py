@@ -297,7 +297,7 @@ ROWS: list[More] = (
         More(
             "BUSL-1.1",
             "bsl-1.1",
-            commercial="no",
+            commercial="unknown",
             kind="software",
             commercial_p=[
                 r"The Licensor hereby grants you the right to copy, modify, create derivative "
@@ -366,15 +366,32 @@ ROWS: list[More] = (
                 r"enthalten sind"
             ],
         ),
-        More("O-UDA-1.0", "o-uda-1.0", kind="data", attribution="yes"),
+        More(
+            "O-UDA-1.0",
+            "o-uda-1.0",
+            kind="data",
+            attribution="yes",
+            ai="permitted",
+            ai_p=[
+                r"Artificial intelligence models trained on Data \(and which do not include more "
+                r"than a de minimis portion of Data\) are Results"
+            ],
+            ai_note="AI models trained on the Data are Results, outside the agreement's conditions.",
+        ),
         More(
             "C-UDA-1.0",
             "c-uda-1.0",
             kind="data",
             commercial="yes",
             ai="permitted",
-            ai_p=[r"Computational Use"],
-            ai_note="The agreement is for Computational Use of data; Results are outside it.",
+            ai_p=[
+                r"Artificial intelligence models trained on Data \(and which do not include more "
+                r"than a de minimis portion of Data\) are Results",
+                r"The C-UDA does not impose any restriction with respect to the use, modification, "
+                r"or distribution of Results",
+            ],
+            ai_note="AI models trained on the Data are Results, on which the agreement imposes "
+            "no restriction.",
         ),
     ]
 )
