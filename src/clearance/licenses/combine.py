@@ -3,7 +3,9 @@
 ``A AND B``: both apply, so each term takes the more restrictive value. ``A OR B``: the user
 may pick, so we take the least restrictive option and say which one is relied on. ``A WITH
 E``: the exception is recorded with its effect, and where that effect is known it caps the
-copyleft reach. An unknown key makes every term unknown, which is never read as permitted.
+copyleft reach; an exception we do not know changes nothing (exceptions only add
+permissions, so ignoring one is the cautious reading). An unknown key makes every term
+unknown, which is never read as permitted. OR ties keep the first option written.
 """
 
 from __future__ import annotations
