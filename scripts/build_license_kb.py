@@ -70,8 +70,10 @@ def write(
     records = kept
     TEXTS.mkdir(parents=True, exist_ok=True)
     for rec in records:
-        if rec.get("text"):
-            src = texts / f"{rec['text']}.LICENSE"
+        evs = rec["evidence"].values() if isinstance(rec["evidence"], dict) else [rec["evidence"]]
+        names = {rec.get("text")} | {e.get("text") for items in evs for e in items}
+        for name in sorted(n for n in names if n):
+            src = texts / f"{name}.LICENSE"
             if not src.exists():
                 src = EXTRA / src.name
             shutil.copy(src, TEXTS / src.name)

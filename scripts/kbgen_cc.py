@@ -54,6 +54,8 @@ ADAPT = [
     r"create and Reproduce one or more Derivative Works",
     r"to create, Reproduce, Distribute and Publicly Perform Adaptations",
     r"create one or more derivative Works",
+    r"create one or more Derivative Works",
+    r"het maken en reproduceren van Afgeleide werken",
     r"bewerkingen[^.]*",
     r"Oeuvres? (?:dites )?Dérivées?",
     r"二次的著作物を作成",
@@ -63,6 +65,11 @@ ADAPT = [
 BY = [
     r"If You Share the Licensed Material(?: \(including in modified form\))?, You must:",
     r"You must keep intact all copyright notices for the Work",
+    r"provided that You credit the Original Author",
+    r"Sie sind verpflichtet, die Urheberschaft oder die Rechteinhaberschaft in einer der Nutzung "
+    r"entsprechenden, angemessenen Form anzuerkennen",
+    r"Die Verbreitung und das öffentliche Zeigen des Schutzgegenstandes oder ihn enthaltender "
+    r"Sammelwerke ist Ihnen nur unter der Bedingung gestattet",
     r"Die Verbreitung und das öffentliche Zeigen des Schutzgegenstandes oder auf ihm aufbauender "
     r"Abwandlungen oder ihn enthaltender Sammelwerke ist Ihnen nur unter der Bedingung gestattet",
     r"Tevens dient de Gebruiker, op een wijze die redelijk is in verhouding tot het gebruikte "
@@ -181,4 +188,34 @@ def cc_record(spdx: str, text_path: Path) -> dict[str, Any] | None:
         "mau_limit": None,
         "evidence": {k: [evidence(text, t, url)] for k, t in terms.items()},
     }
+    ev = record["evidence"]
+    ev["output_terms"] = [
+        evidence(text, Term(None, patterns), url)
+        for present, patterns in ((by, BY), (nc, NC), (nd, ND), (sa, SA))
+        if present
+    ] or ev["output_terms"]
+    ev["ai_training"].append(cc_ai_evidence())
     return record
+
+
+CC_GENAI = "cc-genai-2023"
+CC_GENAI_URL = "https://creativecommons.org/2023/08/18/understanding-cc-licenses-and-generative-ai/"
+
+
+def cc_ai_evidence() -> dict[str, Any]:
+    """Creative Commons' own reading of its licenses and AI training (a blog post, not a term)."""
+    text = read_text(Path(__file__).parent / "texts" / f"{CC_GENAI}.LICENSE")
+    term = Term(
+        "silent",
+        [
+            r"=However, the licenses do not supersede existing limitations and exceptions; in "
+            r"other words, as a licensor, you cannot use the licenses to prohibit a use if it is "
+            r"otherwise permitted by limitations and exceptions to copyright\."
+        ],
+        "Creative Commons' guidance, not license text: the licenses grant permission where "
+        "copyright requires it and cannot prohibit uses that exceptions permit.",
+        section="CC licensing and training AI on copyrighted works",
+    )
+    out = evidence(text, term, CC_GENAI_URL, accessed="2026-11-29")
+    out["text"] = CC_GENAI
+    return out

@@ -57,7 +57,7 @@ def collapse(text: str) -> tuple[str, list[int]]:
 
 
 _SECTION_HEAD = re.compile(
-    r"^\s*(?:Section|Article|Artikel|Art\.|Clause)\s+(\d+)\s*(?:[–—:.-]\s|$)", re.I
+    r"^\s*(?:Section|Article|Artikel|Art\.|Clause)\s+(\d+)\s*(?:[–—:.-]+\s|$)", re.I
 )
 _NUM_ITEM = re.compile(r"^\s*(\d{1,2})\.(?:\d+\.?)?\s+\S")
 _LETTER_ITEM = re.compile(r"^\s*\(?([a-z]|[ivx]{1,4})[.)]\s+\S")
@@ -138,14 +138,21 @@ def find_clause(text: str, patterns: list[str], max_len: int = 700) -> Found | N
 
 
 def _sentence_start(flat: str, pos: int) -> int:
-    floor = max(0, pos - 400)
-    best = floor
+    """Start of the sentence or clause holding ``pos``; a word boundary if it is far back."""
+    floor = max(0, pos - 1500)
+    best = 0 if floor == 0 else None
     for m in re.finditer(r"(?:[.;:]\s|\b[a-z0-9ivx]{1,3}\.\s|\)\s)", flat[floor:pos]):
         best = floor + m.end()
+    if best is None or pos - best > 500:
+        near = max(0, pos - 300)
+        space = flat.find(" ", near, pos)
+        return near if near == 0 or space == -1 else space + 1
     return best
 
 
 def _sentence_end(flat: str, pos: int) -> int:
+    if pos > 0 and flat[pos - 1] in ".;:":  # the pattern already ends the sentence
+        return pos
     m = re.search(r"[.;:](?=\s|$)", flat[pos : pos + 500])
     return pos + m.end() if m else min(len(flat), pos + 400)
 

@@ -16,30 +16,50 @@ from kbgen_core import Term, evidence, front_matter, read_text
 SILENT = "The license text does not mention machine learning or AI training (silent)."
 
 GRANT = [
-    r"hereby grants? (?:to )?(?:You|you|Recipient|Licensee|each recipient)[^.]*(?:license|right)",
+    r"grants? (?:to )?(?:You|you|Recipient|Licensee)[^.]*copyright licen[cs]e",
     r"Permission is hereby granted",
+    r"hereby granted, free of charge",
     r"Permission to use, copy, modify",
+    r"Permission to copy, modify",
     r"Redistribution and use in source and binary forms",
     r"You may (?:copy|reproduce|use)",
-    r"grants? you a (?:worldwide|non-exclusive|royalty-free|perpetual)",
+    r"grants? you a (?:worldwide|world-wide|non-exclusive|royalty-free|perpetual)",
     r"Licensor grants",
-    r"is granted",
-    r"are permitted",
 ]
 MODIFY = [
     r"(?:prepare|create) (?:derivative works|Derivative Works|Modifications|adaptations)",
+    r"with or without modification, are permitted",
+    r"adapt the Information",
     r"to (?:use, )?copy, modify",
-    r"copy, modify",
-    r"modif(?:y|ication)",
-    r"adapt",
+    r"use, copy, modify",
 ]
 NOTICE = [
     r"must (?:retain|reproduce|include|keep intact|give)[^.]*(?:notice|attribution|credit)",
     r"(?:copyright|attribution) notice[^.]*(?:must|shall)",
     r"shall be included in all copies",
-    r"acknowledg",
-    r"attribut",
+    r"above copyright notice[^.]*appear in all copies",
+    r"copyright and permission notice appear",
+    r"acknowledge the source of the Information",
 ]
+GPL3_GRANT = [
+    r"You may make, run and propagate covered works that you do not convey, without "
+    r"conditions"
+]
+GPL3_MODIFY = [
+    r"You may convey a work based on the Program, or the modifications to produce it "
+    r"from the Program"
+]
+GPL3_NOTICE = [r"keep intact all notices stating that this License and any non-permissive terms"]
+GPL1_MODIFY = [r"You may modify your copy or copies of the Program or any portion of it"]
+GPL1_NOTICE = [
+    r"conspicuously and appropriately publish on each copy a valid copyright notice",
+    r"conspicuously and appropriately publish on each copy",
+]
+GFDL_MODIFY = [
+    r"You may copy and distribute a Modified Version of the Document under the "
+    r"conditions of sections 2 and 3 above"
+]
+GFDL_NOTICE = [r"List on the Title Page, as authors, one or more persons or entities responsible"]
 
 
 @dataclass
@@ -125,7 +145,7 @@ ROWS: list[More] = (
             output=COPY_STRONG,
             copyleft=[r"Copyleft clause:[^.]*"],
         ),
-        More("MS-PL", "ms-pl"),
+        More("MS-PL", "ms-pl", grant=[r"Copyright Grant- Subject to the terms of this license"]),
         More(
             "MS-RL",
             "ms-rl",
@@ -147,7 +167,13 @@ ROWS: list[More] = (
         ),
         More("AFL-3.0", "afl-3.0"),
         More("Apache-1.1", "apache-1.1"),
-        More("Python-2.0", "python"),
+        More(
+            "Python-2.0",
+            "python",
+            notice=[
+                r"provided, however, that PSF's License Agreement and PSF's notice of copyright"
+            ],
+        ),
         More("Unicode-DFS-2016", "unicode-dfs-2016"),
         More("UPL-1.0", "upl-1.0"),
         More("ECL-2.0", "ecl-2.0"),
@@ -234,6 +260,8 @@ ROWS: list[More] = (
             f"GFDL-{v}-{suffix}",
             f"gfdl-{v}{'-plus' if suffix == 'or-later' else ''}",
             kind="content",
+            modify=GFDL_MODIFY,
+            notice=GFDL_NOTICE,
             share_alike="strong",
             output=[
                 "copyleft: modified versions of the document must be "
@@ -253,6 +281,9 @@ ROWS: list[More] = (
         More(
             "SSPL-1.0",
             "mongodb-sspl-1.0",
+            grant=GPL3_GRANT,
+            modify=GPL3_MODIFY,
+            notice=GPL3_NOTICE,
             share_alike="network",
             output=[
                 "offering the program as a service requires releasing the service source code "
@@ -266,7 +297,7 @@ ROWS: list[More] = (
         More(
             "BUSL-1.1",
             "bsl-1.1",
-            commercial="no",
+            commercial="unknown",
             kind="software",
             commercial_p=[
                 r"The Licensor hereby grants you the right to copy, modify, create derivative "
@@ -335,18 +366,88 @@ ROWS: list[More] = (
                 r"enthalten sind"
             ],
         ),
-        More("O-UDA-1.0", "o-uda-1.0", kind="data", attribution="yes"),
+        More(
+            "O-UDA-1.0",
+            "o-uda-1.0",
+            kind="data",
+            attribution="yes",
+            ai="permitted",
+            ai_p=[
+                r"Artificial intelligence models trained on Data \(and which do not include more "
+                r"than a de minimis portion of Data\) are Results"
+            ],
+            ai_note="AI models trained on the Data are Results, outside the agreement's conditions.",
+        ),
         More(
             "C-UDA-1.0",
             "c-uda-1.0",
             kind="data",
             commercial="yes",
             ai="permitted",
-            ai_p=[r"Computational Use"],
-            ai_note="The agreement is for Computational Use of data; Results are outside it.",
+            ai_p=[
+                r"Artificial intelligence models trained on Data \(and which do not include more "
+                r"than a de minimis portion of Data\) are Results",
+                r"The C-UDA does not impose any restriction with respect to the use, modification, "
+                r"or distribution of Results",
+            ],
+            ai_note="AI models trained on the Data are Results, on which the agreement imposes "
+            "no restriction.",
         ),
     ]
 )
+
+
+ROWS += [
+    More("Apache-1.0", "apache-1.0"),
+    More("BSD-2-Clause-Patent", "bsd-plus-patent"),
+    More("PHP-3.01", "php-3.01"),
+    More("ZPL-2.0", "zpl-2.0"),
+    More("W3C", "w3c"),
+    More("Python-2.0.1", "python-2.0.1"),
+    More("ICU", "x11"),
+    More("CERN-OHL-P-2.0", "cern-ohl-p-2.0", kind="software"),
+    More("OGL-UK-2.0", "ogl-uk-2.0", kind="data"),
+    More(
+        "NCGL-UK-2.0",
+        "ncgl-uk-2.0",
+        kind="data",
+        commercial="no",
+        commercial_p=[
+            r"The Licensor grants you a worldwide, royalty-free, perpetual, non-exclusive licence "
+            r"to use the Information for Non-Commercial purposes only"
+        ],
+        output=["onward licensing must also be for Non-Commercial purposes only"],
+    ),
+    More(
+        "DL-DE-ZERO-2.0",
+        "dl-de-zero-2.0",
+        kind="data",
+        attribution="no",
+        grant=[r"Jede Nutzung ist ohne Einschränkungen oder Bedingungen zulässig"],
+        modify=[r"altered, processed and transmitted to third parties"],
+    ),
+    More(
+        "Sleepycat",
+        "sleepycat",
+        share_alike="strong",
+        output=COPY_STRONG,
+        copyleft=[
+            r"Redistributions in any form must be accompanied by information on how to obtain "
+            r"complete source code for the DB software and any accompanying software that uses "
+            r"the DB software"
+        ],
+    ),
+    More(
+        "EUPL-1.0",
+        "eupl-1.0",
+        share_alike="strong",
+        output=COPY_STRONG,
+        copyleft=[r"Copyleft clause:[^.]*"],
+    ),
+]
+
+# the generic notice patterns would quote a condition for a license that has none
+NO_NOTICE = {"DL-DE-ZERO-2.0": [r"Jede Nutzung ist ohne Einschränkungen oder Bedingungen zulässig"]}
 
 
 def more_records(texts: Path) -> list[dict[str, Any]]:
@@ -356,16 +457,21 @@ def more_records(texts: Path) -> list[dict[str, Any]]:
         text = read_text(path)
         url = row.url or f"https://spdx.org/licenses/{row.key}.html"
         nc = row.commercial == "no"
-        grant = row.grant + GRANT
-        modify = row.modify + MODIFY
+        extra = OVERRIDES.get(row.key, {})
+        grant = extra.get("grant", []) + row.grant + GRANT
+        modify = extra.get("modify", []) + row.modify + MODIFY
+        copyleft = extra.get("copyleft", []) + row.copyleft
         terms = {
             "commercial_use": Term(row.commercial, row.commercial_p or grant),
             "derivatives": Term(row.derivatives, modify),
-            "attribution": Term(row.attribution, row.notice + NOTICE),
+            "attribution": Term(
+                row.attribution,
+                NO_NOTICE.get(row.key) or extra.get("notice", []) + row.notice + NOTICE,
+            ),
             "share_alike": Term(
                 row.share_alike,
-                row.copyleft or grant,
-                "" if row.copyleft else "no copyleft condition found in the text.",
+                copyleft or grant,
+                "" if copyleft else "no copyleft condition found in the text.",
             ),
             "non_commercial": Term(
                 "yes" if nc else ("unknown" if row.commercial == "unknown" else "no"),
@@ -376,7 +482,7 @@ def more_records(texts: Path) -> list[dict[str, Any]]:
             "ai_training": Term(row.ai, row.ai_p, row.ai_note),
             "output_terms": Term(
                 None,
-                row.copyleft,
+                copyleft,
                 "; ".join(row.output) or "no downstream obligations beyond the notice",
             ),
             "mau_limit": Term(None, [], "no user-count limit in the text."),
@@ -399,3 +505,168 @@ def more_records(texts: Path) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# Clause patterns for rows whose wording the generic patterns miss or mismatch.
+OVERRIDES: dict[str, dict[str, list[str]]] = {
+    "CECILL-2.1": {
+        "grant": [
+            r"The Licensor hereby grants to the Licensee, who accepts, the following rights "
+            r"over the Software for any or all use"
+        ],
+        "notice": [
+            r"not to remove, or modify, in any manner, the intellectual property notices "
+            r"attached to the Software"
+        ],
+        "copyleft": [
+            r"the terms and conditions for the distribution of the resulting Modified "
+            r"Software become subject to all the provisions of this Agreement"
+        ],
+    },
+    "BUSL-1.1": {
+        "grant": [
+            r"The Licensor hereby grants you the right to copy, modify, create derivative works"
+        ],
+        "notice": [
+            r"You must conspicuously display this License on each original or modified "
+            r"copy of the Licensed Work"
+        ],
+    },
+    "MPL-1.1": {
+        "grant": [
+            r"The Initial Developer hereby grants You a world-wide, royalty-free, "
+            r"non-exclusive license"
+        ],
+        "modify": [
+            r"to use, reproduce, modify, display, perform, sublicense and distribute the "
+            r"Original Code"
+        ],
+    },
+    "CDDL-1.0": {
+        "grant": [
+            r"the Initial Developer hereby grants You a world-wide, royalty-free, "
+            r"non-exclusive license"
+        ],
+        "modify": [
+            r"to use, reproduce, modify, display, perform, sublicense and distribute the "
+            r"Original Software"
+        ],
+    },
+    "CDDL-1.1": {
+        "copyleft": [
+            r"must also be made available in Source Code form and that Source Code form "
+            r"must be distributed only under the terms of this License"
+        ],
+        "grant": [
+            r"the Initial Developer hereby grants You a world-wide, royalty-free, "
+            r"non-exclusive license"
+        ],
+        "modify": [
+            r"to use, reproduce, modify, display, perform, sublicense and distribute the "
+            r"Original Software"
+        ],
+    },
+    "EPL-1.0": {"notice": [r"Contributors may not remove or alter any copyright notices"]},
+    "EUPL-1.2": {
+        "grant": [
+            r"The Licensor hereby grants You a world-?wide, royalty-free, non-exclusive, "
+            r"sub-? ?licen[cs]able licence"
+        ],
+        "modify": [r"modify the Work, and make Derivative Works"],
+    },
+    "MS-PL": {"grant": [r"Copyright Grant- Subject to the terms of this license"]},
+    "Python-2.0": {
+        "notice": [r"provided, however, that PSF's License Agreement and PSF's notice of copyright"]
+    },
+    "GPL-1.0-only": {
+        "modify": [r"You may modify your copy or copies of the Program or any portion of it"],
+        "notice": [r"conspicuously and appropriately publish on each copy"],
+    },
+    "GPL-1.0-or-later": {
+        "modify": [r"You may modify your copy or copies of the Program or any portion of it"],
+        "notice": [r"conspicuously and appropriately publish on each copy"],
+    },
+    "SSPL-1.0": {
+        "grant": [
+            r"[Yy]ou may make, run and propagate covered works that you do not "
+            r"convey, without conditions"
+        ]
+    },
+    "UPL-1.0": {
+        "grant": [
+            r"permission is hereby granted to any person obtaining a copy of this "
+            r"software"
+        ]
+    },
+    "OFL-1.0": {
+        "modify": [
+            r"to use, study, copy, merge, embed, modify, redistribute, and sell modified and "
+            r"unmodified copies"
+        ],
+        "notice": [r"provided that each copy contains the above copyright notice and this license"],
+        "copyleft": [
+            r"must be distributed using this license, and may not be distributed under "
+            r"any other license"
+        ],
+    },
+    "MulanPSL-2.0": {
+        "modify": [r"copyright license to reproduce, use, modify, or distribute its Contribution"],
+        "notice": [
+            r"provided that you retain copyright, patent, trademark and disclaimer "
+            r"statements"
+        ],
+    },
+    "PolyForm-Noncommercial-1.0.0": {
+        "modify": [
+            r"The licensor grants you an additional copyright license to make changes and new "
+            r"works"
+        ],
+        "notice": [
+            r"You must ensure that anyone who gets a copy of any part of the software from "
+            r"you also gets a copy of these terms"
+        ],
+    },
+    "OGL-UK-3.0": {
+        "modify": [r"distributing, copying, adapting, modifying"],
+        "notice": [r"acknowledge the source of the Information in your product or application"],
+    },
+    "O-UDA-1.0": {
+        "modify": [r"You may use, modify, and distribute the Data"],
+        "notice": [
+            r"You include with any Data you redistribute all credit or attribution "
+            r"information"
+        ],
+    },
+    "C-UDA-1.0": {
+        "modify": [r"You may use, modify, and distribute the Data"],
+        "notice": [
+            r"You include with any Data you redistribute all credit or attribution "
+            r"information"
+        ],
+    },
+    "CPL-1.0": {"notice": [r"Contributors may not remove or alter any copyright notices"]},
+    "libpng-2.0": {
+        "notice": [
+            r"This Copyright notice may not be removed or altered from any "
+            r"source or altered source distribution"
+        ]
+    },
+    "MS-RL": {
+        "copyleft": [
+            r"Reciprocal Grants- For any file you distribute that contains code "
+            r"from the software"
+        ]
+    },
+    "EUPL-1.1": {
+        "grant": [
+            r"The Licensor hereby grants You a world-?wide, royalty-free, non-exclusive, "
+            r"sub-? ?licen[cs]able licence"
+        ],
+        "modify": [r"modify the Original Work, and make Derivative Works"],
+    },
+    "Apache-1.1": {"modify": [r"with or without modification, are permitted"]},
+    "BSD-3-Clause-Clear": {"modify": [r"with or without modification, are permitted"]},
+    "BSD-4-Clause": {"modify": [r"with or without modification, are permitted"]},
+    "OpenSSL": {"modify": [r"with or without modification, are permitted"]},
+    "ZPL-2.1": {"modify": [r"with or without modification, are permitted"]},
+}

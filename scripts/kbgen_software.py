@@ -256,7 +256,7 @@ ROWS: list[Sw] = [
         [
             r"prepare Derivative Works of, publicly display, publicly perform, Distribute and sublicense"
         ],
-        [r"must not remove or alter any copyright, patent, trademark, attribution notices"],
+        [r"may not remove or alter any copyright, patent, trademark, attribution notices"],
         "file",
         [r"must be made available under this Agreement"],
         FILE_OUT,

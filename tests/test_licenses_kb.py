@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clearance.licenses import (
     AiTraining,
@@ -102,7 +104,7 @@ def test_derived_record_from_the_scancode_index() -> None:
     assert record.category == "Permissive"
     assert record.ai_training == AiTraining.UNKNOWN
     assert "ScanCode LicenseDB" in record.evidence["commercial_use"][0].note
-    copyleft = lookup("Sleepycat")
+    copyleft = lookup("AGPL-1.0-only")
     assert copyleft.confidence == Confidence.DERIVED
     assert copyleft.category == "Copyleft"
     assert copyleft.share_alike == ShareAlike.STRONG
@@ -200,3 +202,165 @@ def test_bad_expressions_give_an_error_not_an_exception(bad: str) -> None:
 def test_evaluate_normalises_before_caching() -> None:
     assert evaluate("mit or apache-2.0").expression == "MIT OR Apache-2.0"
     assert evaluate("MIT OR Apache-2.0").relied_on == evaluate("mit or apache-2.0").relied_on
+
+
+def test_every_spdx_creative_commons_id_is_curated() -> None:
+    from clearance.licenses._load import load_index
+
+    keys = [str(e.get("spdx_license_key") or "") for e in load_index()]
+    cc = [k for k in keys if k.startswith("CC")]
+    assert len(cc) >= 55
+    for key in cc:
+        assert lookup(key).confidence == Confidence.CURATED, key
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "PDDL-1.0",
+        "CC-PDDC",
+        "CC-PDM-1.0",
+        "bigscience-openrail-m",
+        "bigscience-bloom-rail-1.0",
+        "bigcode-openrail-m",
+        "openrail++",
+        "gemma",
+        "llama4",
+        "Zlib",
+        "Unlicense",
+        "EPL-2.0",
+        "LGPL-2.0-only",
+        "Artistic-2.0",
+        "PSF-2.0",
+        "OFL-1.1",
+        "WTFPL",
+        "0BSD",
+        "ISC",
+        "BSL-1.0",
+    ],
+)
+def test_required_families_are_curated(key: str) -> None:
+    assert lookup(key).confidence == Confidence.CURATED
+
+
+@pytest.mark.parametrize("key", ["bigscience-openrail-m", "bigscience-bloom-rail-1.0", "gemma"])
+def test_model_licenses_pass_use_restrictions_downstream(key: str) -> None:
+    record = lookup(key)
+    assert record.kind in (Kind.MODEL, Kind.TERMS_OF_SERVICE)
+    assert record.ai_training == AiTraining.CONDITIONAL  # distillation makes a derivative
+    assert any("restriction" in t for t in record.output_terms)
+    assert "distillation" in (record.evidence["ai_training"][0].quote or "")
+
+
+def test_llama1_is_research_only() -> None:
+    record = lookup("LicenseRef-scancode-llama-license-2023")
+    assert record.research_only == Tri.YES
+    assert record.commercial_use == Tri.NO
+
+
+def test_creativeml_without_its_text_is_not_guessed() -> None:
+    record = lookup("creativeml-openrail-m")
+    assert record.commercial_use == Tri.UNKNOWN
+    assert record.ai_training == AiTraining.UNKNOWN
+    assert "unverified" in record.evidence["commercial_use"][0].note
+
+
+@pytest.mark.parametrize(
+    ("alias", "key"),
+    [("odc-by", "ODC-By-1.0"), ("odbl", "ODbL-1.0"), ("pddl", "PDDL-1.0"), ("c-uda", "C-UDA-1.0")],
+)
+def test_hugging_face_hub_aliases(alias: str, key: str) -> None:
+    assert lookup(alias).key == key
+
+
+@pytest.mark.parametrize("family", ["bsd", "cc", "openrail", "lgpl"])
+def test_hub_family_identifiers_are_not_resolved_to_one_license(family: str) -> None:
+    assert lookup(family).confidence == Confidence.UNKNOWN
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_evaluate_and_lookup_never_raise(text: str) -> None:
+    terms = evaluate(text)
+    assert terms.error is not None or terms.licenses
+    assert lookup(text).key == text.strip() or lookup(text).confidence != Confidence.UNKNOWN
+
+
+def test_hostile_inputs() -> None:
+    long_expr = " AND ".join(["MIT"] * 2000)
+    assert evaluate(long_expr).relied_on == ("MIT",)
+    assert evaluate("(" * 500).error
+    control = evaluate("MIT\x00 OR \u202eGPL")  # no exception is the contract
+    assert control.error or control.unknown_keys
+    assert evaluate("\uff2d\uff29\uff34").confidence == Confidence.UNKNOWN  # full-width "MIT"
+
+
+def test_effective_terms_cite_evidence_per_term() -> None:
+    terms = evaluate("CC-BY-NC-4.0 AND MIT")
+    cited = terms.evidence("non_commercial")
+    assert [key for key, _ in cited] == ["CC-BY-NC-4.0", "MIT"]
+    quote = cited[0][1].quote or ""
+    assert "NonCommercial purposes only" in quote
+
+
+def test_unverified_terms_are_listed() -> None:
+    assert lookup("MIT").unverified_terms() == ()
+    assert "attribution" in lookup("LPPL-1.3c").unverified_terms()
+    assert len(lookup("Beerware").unverified_terms()) == len(TERM_NAMES)  # derived: none read
+
+
+def test_cc_ai_training_cites_creative_commons_guidance() -> None:
+    items = lookup("CC-BY-4.0").evidence["ai_training"]
+    sources = [e.source for e in items]
+    assert "https://creativecommons.org/licenses/by/4.0/legalcode" in sources
+    assert any("creativecommons.org/2023/08/18" in s for s in sources)
+
+
+def test_public_api_of_the_package() -> None:
+    import clearance.licenses as kb
+
+    assert sorted(kb.__all__) == sorted(
+        [
+            "AiTraining",
+            "Confidence",
+            "Derivatives",
+            "EffectiveTerms",
+            "Evidence",
+            "ExceptionInfo",
+            "Kind",
+            "LicenseTerms",
+            "ParsedExpression",
+            "ShareAlike",
+            "Tri",
+            "all_keys",
+            "evaluate",
+            "iter_records",
+            "lookup",
+            "lookup_exception",
+            "normalise_expression",
+        ]
+    )
+    for name in kb.__all__:
+        assert hasattr(kb, name)
+
+
+@pytest.mark.parametrize("key", ["llama3.2", "llama4"])
+def test_llama_multimodal_eu_restriction_is_an_output_term(key: str) -> None:
+    record = lookup(key)
+    assert any("European Union" in t for t in record.output_terms)
+    quotes = [e.quote or "" for e in record.evidence["output_terms"]]
+    assert any("principal place of business in, the European Union" in q for q in quotes)
+    assert not any("European Union" in t for t in lookup("llama3.1").output_terms)
+
+
+def test_deprecated_with_ids_evaluate_as_their_with_expression() -> None:
+    terms = evaluate("GPL-2.0-with-classpath-exception")
+    assert terms.relied_on == ("GPL-2.0-only",)
+    assert [e.key for e in terms.exceptions] == ["Classpath-exception-2.0"]
+    assert terms.share_alike == ShareAlike.FILE
+    assert evaluate("GPL-3.0-with-GCC-exception").exceptions[0].key == "GCC-exception-3.1"

@@ -10,7 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from clearance.licenses import Confidence, EffectiveTerms, LicenseTerms, evaluate, iter_records
+from clearance.licenses import (
+    Confidence,
+    EffectiveTerms,
+    Evidence,
+    LicenseTerms,
+    evaluate,
+    iter_records,
+)
 from clearance.licenses.export import effective_dict, record_dict
 from clearance.licenses.terms import TERM_NAMES
 
@@ -104,17 +111,20 @@ def _print_effective(console: Console, terms: EffectiveTerms) -> None:
             f"\n[bold]{escape(rec.key)}[/] ({escape(rec.name)}) - {rec.confidence.value}"
             + (f", ScanCode category {escape(rec.category)}" if rec.category else "")
         )
+        # one line per piece of evidence, naming every term it backs (derived records share one)
+        grouped: dict[Evidence, list[str]] = {}
         for name, items in rec.evidence.items():
             for ev in items:
-                flag = "" if ev.verified else " [yellow]unverified[/]"
-                where = " ".join(x for x in (ev.source, ev.section, ev.accessed) if x)
-                console.print(
-                    f"  [cyan]{name}[/] = {_value(rec, name)}{flag}  [dim]{escape(where)}[/]"
-                )
-                if ev.quote:
-                    console.print(f"    \u201c{escape(ev.quote)}\u201d")
-                if ev.note:
-                    console.print(f"    [dim]{escape(ev.note)}[/]")
+                grouped.setdefault(ev, []).append(name)
+        for ev, names in grouped.items():
+            flag = "" if ev.verified else " [yellow]unverified[/]"
+            where = " ".join(x for x in (ev.source, ev.section, ev.accessed) if x)
+            values = ", ".join(f"[cyan]{n}[/] = {_value(rec, n)}" for n in names)
+            console.print(f"  {values}{flag}  [dim]{escape(where)}[/]")
+            if ev.quote:
+                console.print(f"    \u201c{escape(ev.quote)}\u201d")
+            if ev.note:
+                console.print(f"    [dim]{escape(ev.note)}[/]")
 
 
 def _value(rec: LicenseTerms, name: str) -> str:

@@ -50,6 +50,7 @@ def _evidence(raw: dict[str, Any]) -> Evidence:
         accessed=str(raw.get("accessed", "")),
         note=str(raw.get("note", "")),
         verified=bool(raw.get("verified", True)),
+        text=str(raw.get("text", "")),
     )
 
 
@@ -101,10 +102,18 @@ def exception_from_yaml(raw: dict[str, Any]) -> ExceptionInfo:
     )
 
 
-def load_curated() -> tuple[list[LicenseTerms], list[ExceptionInfo]]:
-    """Every record in ``data/*.yaml`` (the ``exceptions`` file holds WITH exceptions)."""
+@dataclass(frozen=True)
+class Curated:
+    records: list[LicenseTerms]
+    exceptions: list[ExceptionInfo]
+    aliases: dict[str, str]  # extra alias -> key (Hugging Face hub identifiers)
+
+
+def load_curated() -> Curated:
+    """Every record in ``data/*.yaml``, the WITH exceptions and the extra aliases."""
     records: list[LicenseTerms] = []
     exceptions: list[ExceptionInfo] = []
+    aliases: dict[str, str] = {}
     folder = resources.files("clearance.licenses") / "data"
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
@@ -114,7 +123,8 @@ def load_curated() -> tuple[list[LicenseTerms], list[ExceptionInfo]]:
             records.append(record_from_yaml(raw))
         for raw in doc.get("exceptions", ()):
             exceptions.append(exception_from_yaml(raw))
-    return records, exceptions
+        aliases.update({str(k): str(v) for k, v in (doc.get("aliases") or {}).items()})
+    return Curated(records, exceptions, aliases)
 
 
 def load_index() -> list[dict[str, Any]]:

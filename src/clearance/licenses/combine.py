@@ -3,7 +3,9 @@
 ``A AND B``: both apply, so each term takes the more restrictive value. ``A OR B``: the user
 may pick, so we take the least restrictive option and say which one is relied on. ``A WITH
 E``: the exception is recorded with its effect, and where that effect is known it caps the
-copyleft reach. An unknown key makes every term unknown, which is never read as permitted.
+copyleft reach; an exception we do not know changes nothing (exceptions only add
+permissions, so ignoring one is the cautious reading). An unknown key makes every term
+unknown, which is never read as permitted. OR ties keep the first option written.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
+from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
 
 from clearance.licenses._load import ExceptionInfo
-from clearance.licenses.expressions import _licensing, normalise_expression
+from clearance.licenses.expressions import _licensing
 from clearance.licenses.kb import lookup, lookup_exception
 from clearance.licenses.terms import (
     AiTraining,
     Confidence,
     Derivatives,
+    Evidence,
     Kind,
     LicenseTerms,
     ShareAlike,
@@ -84,6 +87,12 @@ class EffectiveTerms:
     def ok(self) -> bool:
         return self.error is None
 
+    def evidence(self, term: str) -> tuple[tuple[str, Evidence], ...]:
+        """``(license key, evidence)`` for ``term`` across the licenses relied on, for citing."""
+        return tuple(
+            (record.key, ev) for record in self.licenses for ev in record.evidence.get(term, ())
+        )
+
 
 def _worst(ranks: dict[Any, int], a: Any, b: Any) -> Any:
     return a if ranks[a] >= ranks[b] else b
@@ -116,6 +125,11 @@ def _leaf(record: LicenseTerms) -> EffectiveTerms:
         licenses=(record,),
         unknown_keys=(record.key,) if record.confidence == Confidence.UNKNOWN else (),
     )
+
+
+@lru_cache(maxsize=65536)
+def _leaf_for(key: str) -> EffectiveTerms:
+    return _leaf(lookup(key))
 
 
 def _and(a: EffectiveTerms, b: EffectiveTerms) -> EffectiveTerms:
@@ -176,11 +190,28 @@ def _with(base: EffectiveTerms, exc: ExceptionInfo) -> EffectiveTerms:
     )
 
 
+# Deprecated SPDX ids that fold an exception into the license id, and the "X WITH Y" the SPDX
+# license list gives as their replacement (https://spdx.org/licenses/, "Deprecated License
+# Identifiers"), so that they are evaluated like the expression they stand for.
+DEPRECATED_WITH: dict[str, tuple[str, str]] = {
+    "gpl-2.0-with-autoconf-exception": ("GPL-2.0-only", "Autoconf-exception-2.0"),
+    "gpl-2.0-with-bison-exception": ("GPL-2.0-only", "Bison-exception-2.2"),
+    "gpl-2.0-with-classpath-exception": ("GPL-2.0-only", "Classpath-exception-2.0"),
+    "gpl-2.0-with-font-exception": ("GPL-2.0-only", "Font-exception-2.0"),
+    "gpl-2.0-with-gcc-exception": ("GPL-2.0-only", "GCC-exception-2.0"),
+    "gpl-3.0-with-autoconf-exception": ("GPL-3.0-only", "Autoconf-exception-3.0"),
+    "gpl-3.0-with-gcc-exception": ("GPL-3.0-only", "GCC-exception-3.1"),
+}
+
+
 def _walk(node: Any) -> EffectiveTerms:
     if isinstance(node, LicenseWithExceptionSymbol):
         return _with(_walk(node.license_symbol), lookup_exception(node.exception_symbol.key))
     if isinstance(node, LicenseSymbol):
-        return _leaf(lookup(node.key))
+        folded = DEPRECATED_WITH.get(node.key.lower())
+        if folded is not None:
+            return _with(_leaf_for(folded[0]), lookup_exception(folded[1]))
+        return _leaf_for(node.key)
     parts = [_walk(arg) for arg in node.args]
     if type(node).__name__ == "OR":
         return _or(parts)
@@ -190,16 +221,44 @@ def _walk(node: Any) -> EffectiveTerms:
     return result
 
 
-@lru_cache(maxsize=65536)
-def _evaluate_normalised(expression: str) -> EffectiveTerms:
-    parsed = _licensing().parse(expression, validate=False, strict=False, simple=False)
-    return dataclasses.replace(_walk(parsed), expression=expression)
+_BY_NORMALISED: dict[str, EffectiveTerms] = {}
+_MAX_NORMALISED = 65536
+
+
+def _evaluate_tree(expression: str, tree: Any) -> EffectiveTerms:
+    """Terms of a parsed tree, shared by every spelling that normalises to ``expression``."""
+    found = _BY_NORMALISED.get(expression)
+    if found is None:
+        found = dataclasses.replace(_walk(tree), expression=expression)
+        if len(_BY_NORMALISED) >= _MAX_NORMALISED:
+            _BY_NORMALISED.clear()
+        _BY_NORMALISED[expression] = found
+    return found
 
 
 @lru_cache(maxsize=65536)
 def evaluate(expression: str) -> EffectiveTerms:
-    """The effective terms of ``expression``; never raises (see ``error`` on bad input)."""
-    parsed = normalise_expression(expression)
-    if parsed.error is not None:
-        return EffectiveTerms(expression=expression.strip(), error=parsed.error)
-    return _evaluate_normalised(parsed.expression)
+    """The effective terms of ``expression``; never raises (see ``error`` on bad input).
+
+    Parsed once with ``license-expression`` (SPDX symbols: ``apache-2.0`` -> ``Apache-2.0``,
+    ``GPL-2.0+`` -> ``GPL-2.0-or-later``), cached by the raw text and by the normalised form.
+    """
+    raw = expression.strip()
+    if not raw:
+        return EffectiveTerms(expression=raw, error="empty expression")
+    try:
+        tree: Any = _licensing().parse(raw, validate=False, strict=False, simple=False)
+    except ExpressionError as exc:
+        return EffectiveTerms(expression=raw, error=str(exc))
+    except Exception as exc:  # the library raises bare errors on some garbage inputs
+        return EffectiveTerms(expression=raw, error=f"{type(exc).__name__}: {exc}")
+    if tree is None:
+        return EffectiveTerms(expression=raw, error="empty expression")
+    return _evaluate_tree(tree.render("{symbol.key}"), tree)
+
+
+def clear_caches() -> None:
+    """Forget cached results (benchmarks; tests that reload data)."""
+    evaluate.cache_clear()
+    _leaf_for.cache_clear()
+    _BY_NORMALISED.clear()

@@ -29,7 +29,8 @@ class _Tables:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    curated, exceptions = load_curated()
+    loaded = load_curated()
+    curated, exceptions = loaded.records, loaded.exceptions
     records: dict[str, LicenseTerms] = {}
     by_alias: dict[str, str] = {}
     exc: dict[str, ExceptionInfo] = {}
@@ -70,6 +71,10 @@ def _tables() -> _Tables:
         records[rec.key] = rec
         for name in (rec.key, *rec.aliases):
             by_alias.setdefault(name.lower(), rec.key)
+    for alias, key in loaded.aliases.items():
+        canonical = by_alias.get(key.lower())
+        if canonical is not None:
+            by_alias.setdefault(alias.lower(), canonical)
     return _Tables(records, by_alias, exc)
 
 

@@ -62,12 +62,31 @@ class Confidence(StrEnum):
     UNKNOWN = "unknown"  # nothing known about this key
 
 
+TERM_NAMES: tuple[str, ...] = (
+    "commercial_use",
+    "derivatives",
+    "attribution",
+    "share_alike",
+    "non_commercial",
+    "no_derivatives",
+    "research_only",
+    "ai_training",
+    "output_terms",
+    "mau_limit",
+)
+"""The terms a curated record must give evidence for."""
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """Why a term has its value. ``quote`` is verbatim (whitespace collapsed) or ``None``.
+    """Why a term has its value: the clause, where it sits, where the text came from.
 
-    ``verified`` is False when the quote could not be checked against a text we hold, or when
-    there is no quote at all (the value then rests on ``note``).
+    ``quote`` is verbatim from the license text (whitespace collapsed), checked by the tests
+    against a local copy (``text`` names it when it is not the record's own text), or ``None``
+    when the value rests on ``note`` alone (e.g. "no NonCommercial condition in the text").
+    ``verified`` is False when the clause was looked for and not found, or the record is
+    derived: such a value is inferred (from the license's name or the ScanCode category), not
+    read.
     """
 
     source: str
@@ -76,6 +95,7 @@ class Evidence:
     accessed: str = ""
     note: str = ""
     verified: bool = True
+    text: str = ""  # the local copy the quote is checked against, when not the record's own
 
 
 @dataclass(frozen=True)
@@ -102,17 +122,12 @@ class LicenseTerms:
     url: str = ""  # the canonical text
     notes: str = ""
 
-
-TERM_NAMES: tuple[str, ...] = (
-    "commercial_use",
-    "derivatives",
-    "attribution",
-    "share_alike",
-    "non_commercial",
-    "no_derivatives",
-    "research_only",
-    "ai_training",
-    "output_terms",
-    "mau_limit",
-)
-"""The terms a curated record must give evidence for."""
+    def unverified_terms(self) -> tuple[str, ...]:
+        """Terms whose value rests on no checked clause (to be read as weaker than the rest)."""
+        if self.confidence != Confidence.CURATED:
+            return TERM_NAMES
+        return tuple(
+            name
+            for name in TERM_NAMES
+            if not self.evidence.get(name) or not any(e.verified for e in self.evidence[name])
+        )

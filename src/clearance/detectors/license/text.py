@@ -99,9 +99,9 @@ class LicenseTextDetector(Detector):
         confidence = KIND_WEIGHT.get(ref.kind, 0.8) * ref.relevance / 100
         if ref.kind == "reference" and not ref.specific:
             confidence *= SHORT_REFERENCE_WEIGHT.get(ref.words, 1.0)
-        if ref.kind in ("reference", "notice") and ref.words < license_index.NGRAM:
-            if _mentioned_in_prose(text, found.start):
-                confidence *= MENTION_WEIGHT
+        short = ref.kind in ("reference", "notice") and ref.words < license_index.NGRAM
+        if short and _mentioned_in_prose(text, found.start):
+            confidence *= MENTION_WEIGHT
         if status == "modified":
             confidence *= 0.6 * match.coverage
         elif status == "partial":
