@@ -43,6 +43,20 @@ STATEMENT = "copyright/statement"
             [("all-rights-reserved", "copyright/rights-reserved", 1)],
         ),
         ("© Acme Corp.", [("Acme Corp.", STATEMENT, 1)]),
+        (
+            "Copyright (c) James Graham and other contributors",
+            [("James Graham and other contributors", STATEMENT, 1)],
+        ),
+        ("Copyright (c) GMV 1991", [("GMV", STATEMENT, 1)]),
+        ("Copyright (C) 2002 Lawrence E. Rosen. All rights", [("Lawrence E. Rosen", STATEMENT, 1)]),
+        (
+            "Copyright (c) 2004 ComponentAce http://www.componentace.com",
+            [("ComponentAce", STATEMENT, 1)],
+        ),
+        # template notices in license texts claim nothing
+        ("Copyright [yyyy] [name of copyright owner]", []),
+        ("Copyright (C) year  your name.", []),
+        ("Copyright <YEAR> <COPYRIGHT HOLDER>", []),
         # negatives: prose about copyright, licence boilerplate, enumerations
         ("THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS", []),
         ("Fair use is a defence to copyright infringement under 17 U.S.C. § 107.", []),

@@ -58,7 +58,7 @@ _MARKERS = (
 @register
 class CopyrightDetector(Detector):
     name = "copyright"
-    version = "1.0"
+    version = "1.1"
     description = "copyright statements with holder and years; 'All rights reserved' notices"
     media_types = ("text-like",)
     time_budget_s = 5.0
@@ -71,6 +71,8 @@ class CopyrightDetector(Detector):
         lines = _LineIndex(text)
         statement_lines: set[int] = set()
         for match in _STATEMENT.finditer(text):
+            if _PLACEHOLDER.search(match.group(0)):
+                continue
             holder = _clean_holder(match.group("holder"))
             years = (match.group("years") or "").strip()
             if not holder and not years:
@@ -125,9 +127,27 @@ class _LineIndex:
         return self.line, self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
 
 
+# Signs and years left in front of a holder ("Copyright (c) James Graham"), and years, URLs
+# or a cut "All rights" after it ("GMV 1991", "Lawrence E. Rosen. All rights").
+_LEADING = re.compile(rf"^(?:(?:{_SIGN}|by\b)[ \t,.]*|{_YEARS}[ \t,.]*)+", re.IGNORECASE)
+_TRAILING = re.compile(
+    rf"(?:[ \t,.]+(?:{_YEARS}|all[ \t]+rights)[.,]?|[ \t,]*<?(?:https?://|www\.)\S*)+$",
+    re.IGNORECASE,
+)
+# Template notices in license texts ("Copyright [yyyy] [name of copyright owner]") claim
+# nothing: they tell the licensee what to write.
+_PLACEHOLDER = re.compile(
+    r"\b(?:yyyy|your name|name of (?:the )?copyright (?:owner|holder)|year,? your name)|"
+    r"<(?:insert|year|name|owner|author)[^>]*>|\[(?:insert|(?:copyright )?year|name|fullname|"
+    r"owner)[^\]]*\]|\{(?:year|name|owner)[^}]*\}",
+    re.IGNORECASE,
+)
+
+
 def _clean_holder(raw: str) -> str:
     holder = _HOLDER_END.sub("", raw).strip()
-    holder = re.sub(r"^by\s+", "", holder, flags=re.IGNORECASE).strip(" \t*#/,;:-")
+    holder = _LEADING.sub("", holder)
+    holder = _TRAILING.sub("", holder).strip(" \t*#/,;:-")
     if holder.endswith(".") and not _ABBREVIATION.search(holder):
         holder = holder[:-1]
     return holder.strip()
