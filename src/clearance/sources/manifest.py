@@ -50,6 +50,8 @@ class Source(BaseModel):
     consent: str | None = None
     text_field: str = "text"
     notes: str | None = None
+    #: captured robots.txt / tdmrep.json / ai.txt per host: a folder, zip/tar or WARC of them.
+    robots: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -130,13 +132,18 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
         raise ConfigError(f"{field}: {error['msg']}", file=file, line=line) from None
     if base is None:
         return manifest
-    resolved = [
-        s
-        if s.is_url or Path(s.path).is_absolute()
-        else s.model_copy(update={"path": str(base / s.path)})
-        for s in manifest.sources
-    ]
+    resolved = [_resolve_paths(s, base) for s in manifest.sources]
     return manifest.model_copy(update={"sources": resolved})
+
+
+def _resolve_paths(source: Source, base: Path) -> Source:
+    """``path`` and ``robots`` relative to the manifest's folder (URLs and absolute paths kept)."""
+    update: dict[str, str] = {}
+    for field in ("path", "robots"):
+        value = getattr(source, field)
+        if value and "://" not in value and not Path(value).is_absolute():
+            update[field] = str(base / value)
+    return source.model_copy(update=update) if update else source
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
