@@ -45,13 +45,35 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     store = open_run(tmp_path / "run")
     info = json.loads((tmp_path / "run" / "run.json").read_text())
     assert info["status"] == "complete"
-    assert info["detectors"] == {"copyright": "1.0", "exact-duplicate": "1.0", "spdx-tag": "1.0"}
+    assert info["detectors"] == {
+        "ai-txt": "1.0",
+        "copyright": "1.0",
+        "exact-duplicate": "1.0",
+        "noai": "1.0",
+        "robots-txt": "1.0",
+        "spdx-tag": "1.0",
+        "tdmrep": "1.0",
+    }
     assert info["counts"]["items"] == 39 and info["counts"]["errors"] == 2
     assert set(info["timings"]) == {"plan_s", "scan_s", "run_detectors_s", "total_s"}
     assert "pyarrow" in info["environment"]["packages"]
     licenses = {r["item_id"]: r["value"] for r in store.findings(kind="license").to_pylist()}
     assert licenses["code:chunk.rs"] == "MIT OR Apache-2.0"
     assert licenses["code:retry.go"] == "MIT AND ("
+    optouts = sorted(
+        (r["value"], r["rule"]) for r in store.findings(kind="optout").to_pylist()
+    )  # the crawl's robots.txt disallows GPTBot site-wide on example.org (3 pages)
+    assert optouts == [
+        ("noai", "noai/meta"),
+        ("noai", "noai/x-robots-tag"),
+        ("noimageai", "noai/meta"),
+        ("robots:GPTBot", "robots-txt/disallow"),
+        ("robots:GPTBot", "robots-txt/disallow"),
+        ("robots:GPTBot", "robots-txt/disallow"),
+        ("tdmrep:reserved", "tdmrep/header"),
+    ]
+    terms = [r["value"] for r in store.findings(kind="terms").to_pylist()]
+    assert terms == ["https://example.com/tdm-policy.json"]
     dups = {r["item_id"] for r in store.findings(kind="duplicate").to_pylist()}
     assert dups == {"code:wordcount.py", "code:wordcount_vendored.py"}
     errors = {r["item_id"]: r["rule"] for r in store.findings(kind="error").to_pylist()}
