@@ -295,3 +295,33 @@ def test_items_without_signals_and_non_web_items_give_no_findings(tmp_path: Path
     write_warc(tmp_path / "crawl.warc.gz", [Capture("https://plain.example/", page("Plain"))])
     found = scan_web([str(tmp_path)], tmp_path.parent / "run-plain")
     assert dict(found) == {}
+
+
+def test_site_files_are_found_in_whole_file_gzip_and_cut_crawls(tmp_path: Path) -> None:
+    import gzip
+
+    plain = write_warc(
+        tmp_path / "plain.warc",
+        [robots("https://one.example/robots.txt", "User-agent: GPTBot\nDisallow: /\n")],
+    )
+    # Robots captures as one gzip member for the whole file (warcio's reader refuses such a
+    # crawl, but the capture index reads it).
+    (tmp_path / "robots.warc.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    (tmp_path / "crawl").mkdir()
+    write_warc(tmp_path / "crawl" / "pages.warc.gz", [Capture("https://one.example/a", page("A"))])
+    found = scan_web([manifest(tmp_path, robots="robots.warc.gz")], tmp_path / "run-whole")
+    assert [r["value"] for r in found["https://one.example/a"]] == ["robots:GPTBot"]
+
+    cut = tmp_path / "cut" / "crawl.warc.gz"  # per-record members, the last one cut short
+    cut.parent.mkdir()
+    write_warc(
+        cut,
+        [
+            robots("https://two.example/robots.txt", "User-agent: CCBot\nDisallow: /\n"),
+            Capture("https://two.example/a", page("A")),
+            Capture("https://two.example/b", page("B")),
+        ],
+    )
+    cut.write_bytes(cut.read_bytes()[:-40])
+    found = scan_web([str(cut)], tmp_path / "run-cut")
+    assert [r["value"] for r in found["https://two.example/a"]] == ["robots:CCBot"]

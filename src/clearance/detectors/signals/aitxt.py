@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from clearance.detectors.base import Detector, DetectorContext, register
 from clearance.detectors.signals.robots import RobotsRules, parse_cached
 from clearance.detectors.signals.web_agents import AiAgent, ai_agents
-from clearance.detectors.signals.web_common import host_of, web_url
+from clearance.detectors.signals.web_common import split_web_url, web_url
 from clearance.detectors.signals.web_sitefiles import SiteIndex
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -38,8 +38,10 @@ class AiTxtDetector(Detector):
 
     def detect(self, item: Item) -> Iterator[Finding]:
         url = web_url(item)
-        host = host_of(url) if url else None
-        if url is None or host is None:
+        if url is None:
+            return
+        host, path = split_web_url(url)
+        if host is None or path == "/ai.txt":
             return
         capture = self.index.lookup(host, "aitxt", item.meta.get("warc_date"))
         if capture is None or not 200 <= capture.status < 300:

@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from protego import Protego
 
 from clearance.detectors.base import Detector, DetectorContext, register
 from clearance.detectors.signals.web_agents import PURPOSE_CONFIDENCE, AiAgent, ai_agents
-from clearance.detectors.signals.web_common import host_of, web_url
+from clearance.detectors.signals.web_common import split_web_url, web_url
 from clearance.detectors.signals.web_sitefiles import SiteFile, SiteIndex
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
@@ -137,8 +137,10 @@ class RobotsTxtDetector(Detector):
 
     def detect(self, item: Item) -> Iterator[Finding]:
         url = web_url(item)
-        host = host_of(url) if url else None
-        if url is None or host is None or urlsplit(url).path == "/robots.txt":
+        if url is None:
+            return
+        host, path = split_web_url(url)
+        if host is None or path == "/robots.txt":
             return
         capture = self.index.lookup(host, "robots", item.meta.get("warc_date"))
         if capture is None or 400 <= capture.status < 500:
@@ -158,6 +160,8 @@ class RobotsTxtDetector(Detector):
         if not 200 <= capture.status < 300:
             return
         rules = parse_cached(self._parsed, capture, self.agents)
+        if not rules.groups:
+            return  # nothing in this robots.txt is closed to a listed agent
         for block in rules.blocks(url):
             yield from self._findings(item, block, capture)
 

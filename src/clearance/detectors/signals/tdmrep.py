@@ -19,10 +19,10 @@ from urllib.parse import unquote, urlsplit
 
 from clearance.detectors.base import Detector, DetectorContext, register
 from clearance.detectors.signals.web_common import (
-    host_of,
     http_headers,
     is_html,
     meta_tags,
+    split_web_url,
     web_url,
 )
 from clearance.detectors.signals.web_sitefiles import SiteFile, SiteIndex
@@ -115,8 +115,8 @@ class TdmRepDetector(Detector):
         found: list[Declaration] = []
         problem: str | None = None
         url = web_url(item)
-        host = host_of(url) if url else None
-        if url and host and urlsplit(url).path != "/.well-known/tdmrep.json":
+        host, path = split_web_url(url) if url else (None, "")
+        if url and host and path != "/.well-known/tdmrep.json":
             capture = self.index.lookup(host, "tdmrep", item.meta.get("warc_date"))
             if capture is not None and 200 <= capture.status < 300:
                 declared, problem = self._well_known(capture, url)

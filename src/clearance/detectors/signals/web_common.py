@@ -7,6 +7,7 @@ only WARC items carry them, so other items cost one dictionary lookup.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,12 +30,25 @@ def web_url(item: Item) -> str | None:
     return None
 
 
-def host_of(url: str) -> str | None:
-    """``host[:port]`` in lower case, default ports dropped: the key site files are kept by.
+def split_web_url(url: str) -> tuple[str | None, str]:
+    """(host, path) of an http(s) URL; host None when it is not one. The path excludes the
+    query and fragment. Hosts are cached by URL prefix: a crawl has few hosts, many pages."""
+    start = url.find("//") + 2
+    end = url.find("/", start)
+    prefix, rest = (url, "/") if end < 0 else (url[:end], url[end:])
+    path = rest.split("?", 1)[0].split("#", 1)[0] or "/"
+    return _host_of_prefix(prefix), path
 
-    RFC 9309 scopes robots.txt to scheme + authority; captures rarely differ between http and
-    https, so we key by authority alone and say so in the README.
-    """
+
+def host_of(url: str) -> str | None:
+    """``host[:port]`` in lower case, default ports dropped: the key site files are kept by."""
+    return split_web_url(url)[0]
+
+
+@lru_cache(maxsize=65536)
+def _host_of_prefix(url: str) -> str | None:
+    # RFC 9309 scopes robots.txt to scheme + authority; captures rarely differ between http
+    # and https, so we key by authority alone and say so in the README.
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
@@ -48,12 +62,19 @@ def host_of(url: str) -> str | None:
     return host
 
 
+_last_headers: list[Any] = [None, []]  # (item, headers): the detectors of one item share it
+
+
 def http_headers(item: Item) -> list[tuple[str, str]]:
     """(lower-cased name, value) pairs of the captured response; bad entries are skipped."""
+    if _last_headers[0] is item:
+        cached: list[tuple[str, str]] = _last_headers[1]
+        return cached
     raw: Any = item.meta.get("http_headers")
-    if not raw:
-        return []
     out: list[tuple[str, str]] = []
+    _last_headers[0], _last_headers[1] = item, out
+    if not raw:
+        return out
     for pair in raw:
         if isinstance(pair, list | tuple) and len(pair) == 2:
             name, value = pair
