@@ -62,14 +62,17 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     assert licenses["code:retry.go"] == "MIT AND ("
     optouts = sorted(
         (r["value"], r["rule"]) for r in store.findings(kind="optout").to_pylist()
-    )  # the crawl's robots.txt disallows GPTBot site-wide on example.org (3 pages)
+    )  # the crawl's robots.txt disallows GPTBot site-wide on example.org (3 pages); the
+    # manifest's robots capture keeps CCBot and Google-Extended out of example.com/recipes/
     assert optouts == [
         ("noai", "noai/meta"),
         ("noai", "noai/x-robots-tag"),
         ("noimageai", "noai/meta"),
+        ("robots:CCBot", "robots-txt/disallow"),
         ("robots:GPTBot", "robots-txt/disallow"),
         ("robots:GPTBot", "robots-txt/disallow"),
         ("robots:GPTBot", "robots-txt/disallow"),
+        ("robots:Google-Extended", "robots-txt/disallow"),
         ("tdmrep:reserved", "tdmrep/header"),
     ]
     terms = [r["value"] for r in store.findings(kind="terms").to_pylist()]

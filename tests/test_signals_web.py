@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import zipfile
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
+from clearance.model import ConfigError
 from clearance.runs import open_run
 from helpers import DATA, run_scan, tree_digest
 from signals_warc import Capture, page, robots, write_warc
@@ -298,8 +302,6 @@ def test_items_without_signals_and_non_web_items_give_no_findings(tmp_path: Path
 
 
 def test_site_files_are_found_in_whole_file_gzip_and_cut_crawls(tmp_path: Path) -> None:
-    import gzip
-
     plain = write_warc(
         tmp_path / "plain.warc",
         [robots("https://one.example/robots.txt", "User-agent: GPTBot\nDisallow: /\n")],
@@ -325,3 +327,15 @@ def test_site_files_are_found_in_whole_file_gzip_and_cut_crawls(tmp_path: Path) 
     cut.write_bytes(cut.read_bytes()[:-40])
     found = scan_web([str(cut)], tmp_path / "run-cut")
     assert [r["value"] for r in found["https://two.example/a"]] == ["robots:CCBot"]
+
+
+def test_an_unwritable_cache_folder_fails_at_start_with_a_clear_message(tmp_path: Path) -> None:
+    write_warc(tmp_path / "crawl.warc.gz", [Capture("https://plain.example/", page("Plain"))])
+    (tmp_path / "not-a-folder").write_text("a file")
+    with pytest.raises(ConfigError, match="--robots-cache"):
+        run_scan(
+            [str(tmp_path / "crawl.warc.gz")],
+            tmp_path / "run",
+            detectors=WEB,
+            detector_options={"signals_cache": str(tmp_path / "not-a-folder")},
+        )

@@ -42,6 +42,7 @@ from warcio.recordloader import ArcWarcRecordLoader
 from clearance.detectors.base import DetectorContext
 from clearance.detectors.signals.web_common import split_web_url
 from clearance.detectors.signals.web_fetch import MAX_SITE_FILE_BYTES, RobotsFetcher
+from clearance.model.errors import ConfigError
 from clearance.readers.fs import filesystem, open_binary
 
 SITE_PATHS = {"/robots.txt": "robots", "/.well-known/tdmrep.json": "tdmrep", "/ai.txt": "aitxt"}
@@ -314,10 +315,16 @@ def build_index(context: DetectorContext) -> Path | None:
     db = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.sqlite"
     if db.exists():
         return db
-    folder.mkdir(parents=True, exist_ok=True)
     tmp = db.with_suffix(f".{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    conn = sqlite3.connect(tmp)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp)
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(
+            f"cannot write the site-file index in {folder}: {exc}; "
+            "choose another folder with --robots-cache or $CLEARANCE_CACHE_DIR"
+        ) from exc
     try:
         conn.execute(
             "create table site_files (host text, kind text, status integer, body blob, "
