@@ -129,6 +129,13 @@ def test_noai_meta_and_x_robots_tag(tmp_path: Path) -> None:
             Capture("https://art.example/e", page("E", '<META NAME="CCBot" CONTENT="noimageai">')),
             Capture("https://art.example/f", page("F", body="<p>Why I add noai to my pages.</p>")),
             Capture("https://art.example/g", page("G", '<meta name="somebot" content="noai">')),
+            Capture(
+                "https://art.example/h", page("H", '<!-- <meta name="robots" content="noai"> -->')
+            ),
+            Capture("https://art.example/i", page("I", body='<meta name="robots" content="noai">')),
+            Capture(
+                "https://art.example/j", page("J", "<meta content='noindex,&#32;noai' name=robots>")
+            ),
         ],
     )
     found = scan_web([str(tmp_path / "crawl.warc")], tmp_path / "run")
@@ -140,7 +147,9 @@ def test_noai_meta_and_x_robots_tag(tmp_path: Path) -> None:
     assert values(found["https://art.example/d"]) == [("optout", "noai", "noai/meta")]
     (ccbot,) = found["https://art.example/e"]
     assert ccbot["value"] == "noimageai" and str(ccbot["evidence"]).startswith("for CCBot: <META")
-    for quiet in ("b", "c", "f", "g"):  # other directives, prose, and unlisted meta names
+    assert values(found["https://art.example/j"]) == [("optout", "noai", "noai/meta")]
+    # other directives, prose, unlisted meta names, a commented-out tag, a tag outside <head>
+    for quiet in ("b", "c", "f", "g", "h", "i"):
         assert f"https://art.example/{quiet}" not in found
 
 

@@ -22,8 +22,7 @@ from clearance.model.finding import Finding
 from clearance.model.item import Item
 
 DIRECTIVES = ("noai", "noimageai")
-# noai / NOAI / NoAI and noimageai / NOIMAGEAI / NoImageAI, in fewer scans of the page.
-_MARKERS = (b"oai", b"OAI", b"oAI", b"geai", b"GEAI", b"geAI")
+_MARKERS = (b"noai", b"NOAI", b"NoAI", b"noimageai", b"NOIMAGEAI", b"NoImageAI")
 #: directives that take a value after a colon, so "unavailable_after: 2025" is not a scope.
 _VALUED = ("unavailable_after", "max-snippet", "max-image-preview", "max-video-preview")
 

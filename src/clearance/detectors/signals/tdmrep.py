@@ -30,7 +30,8 @@ from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
 
 MAX_RULES = 10_000
-_MARKERS = (b"tdm-", b"TDM-", b"Tdm-")
+# Only tdm-reservation decides; a tdm-policy without it is not processed (spec).
+_MARKERS = (b"tdm-reservation", b"TDM-Reservation", b"TDM-RESERVATION")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ only WARC items carry them, so other items cost one dictionary lookup.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from functools import lru_cache
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,43 +88,39 @@ def is_html(item: Item) -> bool:
     return item.media_type in HTML_TYPES
 
 
-class _StopParsing(Exception):
-    pass
-
-
-class _MetaCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "meta":
-            values = {k.lower(): (v or "") for k, v in attrs}
-            name = values.get("name") or values.get("http-equiv") or ""
-            if name:
-                raw = self.get_starttag_text() or ""
-                self.tags.append((name.strip().lower(), values.get("content", ""), raw))
-        elif tag == "body":
-            raise _StopParsing
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "head":
-            raise _StopParsing
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
+_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
+_META = re.compile(rb"<meta\b([^>]*)>", re.IGNORECASE)
+_ATTR = re.compile(rb"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+))?""")
 
 
 def meta_tags(data: bytes) -> list[tuple[str, str, str]]:
     """``(name lower-cased, content, tag as written)`` of the page's ``<meta name=...>`` tags.
 
-    The standard library parser is lenient with broken markup and never raises on it; it
-    stops at ``</head>`` or ``<body>``, and only the first ``HTML_HEAD_BYTES`` are read.
+    Only ``<head>`` is searched (up to ``</head>`` or ``<body>``, at most ``HTML_HEAD_BYTES``),
+    comments removed. A tag-level regex, not a full HTML parser: measured ~15x faster than
+    ``html.parser`` on pages that pass the byte pre-check, and meta tags are flat markup.
     """
-    parser = _MetaCollector()
-    try:
-        parser.feed(data[:HTML_HEAD_BYTES].decode("utf-8", "replace"))
-        parser.close()
-    except _StopParsing:
-        pass
-    return parser.tags
+    head = data[:HTML_HEAD_BYTES]
+    end = _HEAD_END.search(head)
+    if end is not None:
+        head = head[: end.start()]
+    if b"<!--" in head:
+        head = _COMMENT.sub(b"", head)
+    tags: list[tuple[str, str, str]] = []
+    for tag in _META.finditer(head):
+        attrs: dict[bytes, bytes] = {}
+        for attr in _ATTR.finditer(tag.group(1)):
+            value = attr.group(2) or b""
+            if value[:1] in (b'"', b"'"):
+                value = value[1:-1]
+            attrs.setdefault(attr.group(1).lower(), value)
+        name = attrs.get(b"name") or attrs.get(b"http-equiv")
+        if name:
+            content = html.unescape(attrs.get(b"content", b"").decode("utf-8", "replace"))
+            raw = tag.group(0).decode("utf-8", "replace")
+            tags.append((name.decode("utf-8", "replace").strip().lower(), content, raw))
+    return tags
 
 
 def split_directives(value: str) -> Iterator[str]:
