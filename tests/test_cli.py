@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,11 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=120,
         cwd=cwd,
-        env={"COLUMNS": "200", "PATH": ""},
+        env={
+            "COLUMNS": "200",
+            "PATH": "",
+            "CLEARANCE_CACHE_DIR": os.environ["CLEARANCE_CACHE_DIR"],
+        },
     )
 
 

@@ -198,3 +198,29 @@ def _crawl_page(store: object, needle: str) -> str:
     ids = [r["item_id"] for r in items if r["item_id"].startswith("crawl:") and needle in r["uri"]]
     assert len(ids) == 1, ids
     return str(ids[0]).removeprefix("crawl:")
+
+
+def test_example_scan_reads_the_crawl_opt_out_signals(examples_copy: Path, tmp_path: Path) -> None:
+    run_scan(
+        [str(examples_copy / "clearance.yaml")],
+        tmp_path / "run",
+        detectors=("robots-txt", "tdmrep", "noai", "ai-txt"),
+    )
+    store = open_run(tmp_path / "run")
+    optouts = sorted(
+        (r["value"], r["rule"]) for r in store.findings(kind="optout").to_pylist()
+    )  # the crawl's robots.txt disallows GPTBot site-wide on example.org (3 pages); the
+    # manifest's robots capture keeps CCBot and Google-Extended out of example.com/recipes/
+    assert optouts == [
+        ("noai", "noai/meta"),
+        ("noai", "noai/x-robots-tag"),
+        ("noimageai", "noai/meta"),
+        ("robots:CCBot", "robots-txt/disallow"),
+        ("robots:GPTBot", "robots-txt/disallow"),
+        ("robots:GPTBot", "robots-txt/disallow"),
+        ("robots:GPTBot", "robots-txt/disallow"),
+        ("robots:Google-Extended", "robots-txt/disallow"),
+        ("tdmrep:reserved", "tdmrep/header"),
+    ]
+    terms = [r["value"] for r in store.findings(kind="terms").to_pylist()]
+    assert terms == ["https://example.com/tdm-policy.json"]

@@ -30,6 +30,7 @@ from rich.text import Text
 from clearance import __version__
 from clearance.cli_licenses import licenses_command
 from clearance.detectors.base import registry
+from clearance.detectors.signals.web_options import signal_options
 from clearance.executors.batch import ShardResult
 from clearance.executors.local import default_workers
 from clearance.model.errors import ClearanceError, ConfigError
@@ -123,6 +124,20 @@ def scan_command(
         bool, typer.Option(help=f"Exit {EXIT_ITEM_ERRORS} when any item had an error finding.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    fetch_robots: Annotated[
+        bool,
+        typer.Option(
+            help="Fetch robots.txt (once per host, cached a day, 1 request/s) for crawled hosts "
+            "that have no captured one. The only network access clearance makes."
+        ),
+    ] = False,
+    robots_cache: Annotated[
+        Path | None,
+        typer.Option(
+            help="Cache folder for site-file indexes and fetched robots.txt "
+            "(default: $CLEARANCE_CACHE_DIR or ~/.cache/clearance)."
+        ),
+    ] = None,
 ) -> None:
     """Scan sources into a run folder: items.parquet, findings.parquet and run.json.
 
@@ -142,6 +157,7 @@ def scan_command(
         detectors=names,
         limits=ReadLimits(max_item_bytes=int(max_item_mb * 1024 * 1024)),
         target_shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
+        detector_options=signal_options(fetch_robots, robots_cache),
     )
     signal.signal(signal.SIGTERM, _raise_interrupt)
     display = _RichProgress(console, quiet=as_json)

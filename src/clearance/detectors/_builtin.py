@@ -4,18 +4,23 @@ from clearance.detectors.copyright import statements
 from clearance.detectors.dedup import exact_duplicate
 from clearance.detectors.license import cc_url, package_metadata, spdx_tag, text
 from clearance.detectors.signals import (
+    aitxt,
     audio_tags,
     c2pa_manifest,
     consent,
     dataset_card,
     epub,
     exif,
+    html_meta,
     pdf,
+    robots,
     source_audit,
+    tdmrep,
     xmp,
 )
 
 __all__ = [
+    "aitxt",
     "audio_tags",
     "c2pa_manifest",
     "cc_url",
@@ -24,11 +29,14 @@ __all__ = [
     "epub",
     "exact_duplicate",
     "exif",
+    "html_meta",
     "package_metadata",
     "pdf",
+    "robots",
     "source_audit",
     "spdx_tag",
     "statements",
+    "tdmrep",
     "text",
     "xmp",
 ]

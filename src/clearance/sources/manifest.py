@@ -63,6 +63,8 @@ class Source(BaseModel):
     subject_field: str | None = None
     #: a YAML file of extra source-terms registry entries (domain pattern -> terms class).
     terms_registry: str | None = None
+    #: captured robots.txt / tdmrep.json / ai.txt per host: a folder, zip/tar or WARC of them.
+    robots: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -149,26 +151,21 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
         raise ConfigError(f"{field}: {error['msg']}", file=file, line=line) from None
     if base is None:
         return manifest
-    resolved = [
-        s
-        if s.is_url or Path(s.path).is_absolute()
-        else s.model_copy(update={"path": str(base / s.path)})
-        for s in manifest.sources
-    ]
-    resolved = [_resolve_files(s, base) for s in resolved]
+    resolved = [_resolve_paths(s, base) for s in manifest.sources]
     return manifest.model_copy(update={"sources": resolved})
 
 
-#: optional Source fields naming files, read relative to the manifest like ``path``.
-FILE_FIELDS = ("vendor_agreement", "consent_records", "terms_registry")
+#: Source fields naming files or folders, read relative to the manifest's folder.
+FILE_FIELDS = ("path", "robots", "vendor_agreement", "consent_records", "terms_registry")
 
 
-def _resolve_files(source: Source, base: Path) -> Source:
+def _resolve_paths(source: Source, base: Path) -> Source:
+    """File fields relative to the manifest's folder (URLs and absolute paths kept)."""
     update: dict[str, str] = {}
-    for name in FILE_FIELDS:
-        value = getattr(source, name)
+    for field in FILE_FIELDS:
+        value = getattr(source, field)
         if value and "://" not in value and not Path(value).is_absolute():
-            update[name] = str(base / value)
+            update[field] = str(base / value)
     return source.model_copy(update=update) if update else source
 
 
