@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.detectors.signals._rights import cc_url_to_spdx, dmi_token, xmp_signals
+from clearance.detectors.license.cc_url import cc_url_to_spdx
+from clearance.detectors.signals._rights import dmi_token, xmp_signals
 from clearance.detectors.signals._xmp import (
     MAX_PACKET_BYTES,
     XmpError,

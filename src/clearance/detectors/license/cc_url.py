@@ -72,6 +72,16 @@ class CreativeCommonsUrlDetector(Detector):
             )
 
 
+def cc_url_to_spdx(url: str) -> str | None:
+    """The SPDX id of a Creative Commons license or tool URL; None when it is not one, or
+    names a port the SPDX list does not have."""
+    match = _URL.search(url)
+    if match is None:
+        return None
+    spdx, note = cc_license_id(match)
+    return None if note else spdx
+
+
 def cc_license_id(match: re.Match[str]) -> tuple[str, str]:
     """(SPDX id, note) for a matched CC URL; the note says why the id is approximate."""
     if match.group("pd"):

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from clearance.detectors.license.cc_url import cc_url_to_spdx
 from clearance.detectors.signals._xmp import XmpProperties
 from clearance.licenses.expressions import normalise_expression
 
@@ -41,12 +42,6 @@ DMI_RESERVED: Final = frozenset(
     }
 )
 DMI_OPEN: Final = frozenset({"DMI-ALLOWED", "DMI-UNSPECIFIED"})
-
-_CC_URL = re.compile(
-    r"creativecommons\.org/(?P<kind>licenses|publicdomain)/(?P<code>[a-z+-]+)/(?P<version>\d\.\d)"
-    r"(?:/(?P<port>[a-z]{2}(?:-[a-z]{2})?))?",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -83,23 +78,6 @@ def data_mining_signal(raw: str, where: str) -> Signal:
     if "PROHIBITED" in token:
         return Signal("optout", token, 0.7, "iptc/data-mining-unknown-value", evidence)
     return Signal("terms", token, 0.4, "iptc/data-mining-unknown-value", evidence)
-
-
-def cc_url_to_spdx(url: str) -> str | None:
-    """The SPDX id of a Creative Commons license or tool URL, when the SPDX list has it."""
-    match = _CC_URL.search(url)
-    if match is None:
-        return None
-    code, version = match["code"].lower(), match["version"]
-    port = (match["port"] or "").upper()
-    if match["kind"].lower() == "publicdomain":
-        candidate = {"zero": f"CC0-{version}", "mark": f"CC-PDM-{version}"}.get(code)
-    else:
-        candidate = f"CC-{code.upper()}-{version}" + (f"-{port}" if port else "")
-    if candidate is None:
-        return None
-    parsed = normalise_expression(candidate)
-    return parsed.expression if parsed.ok else None
 
 
 def license_signal(raw: str, rule: str, evidence: str) -> Signal:
