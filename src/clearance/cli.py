@@ -29,6 +29,21 @@ from rich.text import Text
 
 from clearance import __version__
 from clearance.cli_licenses import licenses_command
+from clearance.cli_policy import (
+    LedgerOpt,
+    Overlays,
+    PolicyFile,
+    Purpose,
+    RelyOn,
+    decide_command,
+    explain_command,
+    gate_command,
+    ledger_app,
+    override_command,
+    policies_command,
+    print_decide_summary,
+    run_decide,
+)
 from clearance.detectors.base import registry
 from clearance.executors.batch import ShardResult
 from clearance.executors.local import default_workers
@@ -123,6 +138,11 @@ def scan_command(
         bool, typer.Option(help=f"Exit {EXIT_ITEM_ERRORS} when any item had an error finding.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    purpose: Purpose = None,
+    policy: PolicyFile = None,
+    overlay: Overlays = None,
+    rely_on: RelyOn = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """Scan sources into a run folder: items.parquet, findings.parquet and run.json.
 
@@ -175,6 +195,10 @@ def scan_command(
                 highlight=False,
             )
         console.print(f"next: clearance show {out}", highlight=False)
+    if purpose is not None or policy is not None:  # decide at the end of the scan
+        decided = run_decide(out, purpose, policy, overlay, rely_on, ledger)
+        if not as_json:
+            print_decide_summary(decided)
     if fail_on_errors and summary.errors:
         raise typer.Exit(EXIT_ITEM_ERRORS)
 
@@ -386,12 +410,20 @@ def findings(
     kind: Annotated[
         str | None, typer.Option(help="Only this kind (license, error, duplicate...).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | jsonl | csv")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table | jsonl | csv | sarif")
+    ] = "table",
     limit: Annotated[int, typer.Option(help="Rows in table format (0: all).")] = 50,
 ) -> None:
-    """List findings. `jsonl` and `csv` carry every findings.parquet column, for pipelines."""
-    if fmt not in ("table", "jsonl", "csv"):
-        raise ConfigError(f"--format must be table, jsonl or csv, not {fmt!r}")
+    """List findings. `jsonl` and `csv` carry every findings.parquet column, for pipelines;
+    `sarif` writes SARIF 2.1.0 for code-scanning UIs (levels follow the decisions, if any)."""
+    if fmt not in ("table", "jsonl", "csv", "sarif"):
+        raise ConfigError(f"--format must be table, jsonl, csv or sarif, not {fmt!r}")
+    if fmt == "sarif":
+        from clearance.policy.sarif import sarif_log
+
+        print(json.dumps(sarif_log(open_run(run)), indent=2, ensure_ascii=False))
+        return
     table = (
         open_run(run)
         .findings(kind=kind)
@@ -433,6 +465,12 @@ def findings(
 
 
 app.command("licenses")(licenses_command)
+app.command("decide")(decide_command)
+app.command("explain")(explain_command)
+app.command("override")(override_command)
+app.command("gate")(gate_command)
+app.command("policies")(policies_command)
+app.add_typer(ledger_app, name="ledger")
 
 
 @app.command("detectors")
