@@ -166,7 +166,7 @@ class Ledger:
             for entry in self.entries():
                 result.entries += 1
                 if entry.seq != expected_seq:
-                    what = "missing (deleted)" if entry.seq > expected_seq else "out of order"
+                    what = "deleted or reordered" if entry.seq > expected_seq else "out of order"
                     result.problems.append(
                         (
                             entry.seq,
