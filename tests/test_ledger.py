@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def test_entries_chain_from_genesis(tmp_path: Path) -> None:
     entries = list(ledger.entries())
     assert [e.seq for e in entries] == [1, 2, 3, 4]
     assert entries[0].prev_hash == GENESIS
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
         assert after.hash == entry_hash(before.hash, after.body())
     check = ledger.verify()

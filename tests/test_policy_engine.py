@@ -287,7 +287,9 @@ def test_findings_of_other_items_and_unread_kinds_do_not_leak() -> None:
         [("s:b", lic("CC-BY-NC-4.0")), ("s:a", ("duplicate", "x", "dup", 1.0)), ("s:z", ERROR)]
     )
     table = Engine(policy).decide(items, findings, {"s": SourceInfo("s", license="MIT")})
-    status = dict(zip(table.column("item_id").to_pylist(), table.column("status").to_pylist()))
+    status = dict(
+        zip(table.column("item_id").to_pylist(), table.column("status").to_pylist(), strict=True)
+    )
     assert status == {"s:a": "cleared", "s:b": "blocked"}
 
 
