@@ -12,6 +12,7 @@ import pytest
 
 from clearance.model.decision import Decision
 from clearance.policy import Engine, SourceInfo, parse_policy, resolve_policy
+from clearance.policy.facts import FindingSig
 from clearance.policy.table import row_to_decision
 from clearance.runs.store import FINDING_SCHEMA
 
@@ -334,17 +335,14 @@ def test_cached_columnar_decisions_equal_per_item_evaluation() -> None:
     by_item: dict[str, list[F]] = {}
     for item_id, f in rows:
         by_item.setdefault(item_id, []).append(f)
-    distinct = {
-        (
-            i.split(":")[0],
-            frozenset((k, v, r, slow_engine.band(c)) for k, v, r, c in by_item.get(i, [])),
-        )
-        for i in ids
-    }
+
+    def signature(item_id: str) -> tuple[str, frozenset[FindingSig]]:
+        sigs = (FindingSig(k, v, r, engine.band(c)) for k, v, r, c in by_item.get(item_id, []))
+        return item_id.split(":")[0], frozenset(f for f in sigs if engine.relevant(f))
+
+    distinct = {signature(i) for i in ids}
     assert engine.stats.signatures == len(distinct) < n  # one evaluation per distinct signature
     for row in fast.to_pylist()[::7]:
-        from clearance.policy.facts import FindingSig
-
         sigs = [
             FindingSig(k, v, r, slow_engine.band(c))
             for k, v, r, c in by_item.get(row["item_id"], [])

@@ -100,7 +100,13 @@ class Engine:
             if encoded is not None
             else np.zeros(0, dtype=np.int64)
         )
-        vocab = encoded.dictionary.to_pylist() if encoded is not None else []
+        vocab: list[str] = encoded.dictionary.to_pylist() if encoded is not None else []
+        sigs_all: list[FindingSig] = []
+        if vocab:  # drop findings no rule can read (e.g. copyright holders, unique values)
+            sigs_all = [self._sig(v) for v in vocab]
+            useful = np.fromiter((self.relevant(f) for f in sigs_all), bool, len(vocab))
+            mask = useful[triples]
+            item_pos_np, triples = item_pos_np[mask], triples[mask]
         src = pc.dictionary_encode(items.column("source")).combine_chunks()
         src_idx = src.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         src_names: list[str] = src.dictionary.to_pylist()
@@ -130,23 +136,27 @@ class Engine:
         slot[owners] = np.arange(len(owners))
         ends = np.r_[starts[1:], len(pairs)] if len(starts) else starts
         verdicts: list[Verdict] = []
-        sigs: dict[int, FindingSig] = {}
         for item in first.tolist():
             source = sources.get(src_names[src_idx[item]]) or SourceInfo(src_names[src_idx[item]])
             at = slot[item]
             found: list[FindingSig] = []
             if at >= 0:
-                for t in pair_triple[starts[at] : ends[at]].tolist():
-                    sig = sigs.get(t)
-                    if sig is None:
-                        kind, value, rule, band = vocab[t].split(_SEP)
-                        sig = sigs[t] = FindingSig(
-                            kind, value, rule, float(self.thresholds[int(band)])
-                        )
-                    found.append(sig)
+                found = [sigs_all[t] for t in pair_triple[starts[at] : ends[at]].tolist()]
             verdicts.append(self.verdict(source, found))
         table = verdict_table(self.policy, verdicts, pa.array(inverse), items)
         return self._apply_overrides(table, overrides or {})
+
+    def _sig(self, key: str) -> FindingSig:
+        kind, value, rule, band = key.split(_SEP)
+        return FindingSig(kind, value, rule, float(self.thresholds[int(band)]))
+
+    def relevant(self, f: FindingSig) -> bool:
+        """Whether the finding can change a verdict: exact, so dropping it changes nothing."""
+        if f.kind == "error":
+            return True
+        if f.kind == "license" and f.confidence >= self.policy.min_license_confidence:
+            return True
+        return any(test(f) for test in self.compiled.finding_tests(f.kind))
 
     def _relevant(self, findings: pa.Table) -> pa.Table:
         findings = findings.select(_FINDING_COLUMNS)

@@ -203,6 +203,7 @@ class CompiledPolicy:
             )
         self.reliances: list[Reliance] = [known[r] for r in rely_on]
         self.relieved = {rid for r in self.reliances for rid in r.applies_to}
+        self._tests: dict[str, list[_FindingTest]] = {}
 
     def kinds(self) -> set[str] | None:
         """Finding kinds any rule reads (None: all), plus license and error."""
@@ -213,6 +214,18 @@ class CompiledPolicy:
                 return None
             out |= kinds
         return out
+
+    def finding_tests(self, kind: str) -> list[_FindingTest]:
+        """The finding/no_finding tests that could match a finding of ``kind``."""
+        cached = self._tests.get(kind)
+        if cached is None:
+            cached = self._tests[kind] = [
+                test
+                for rule in self.rules
+                for test in (rule.finding, rule.no_finding)
+                if test is not None and (test.kinds is None or kind in test.kinds)
+            ]
+        return cached
 
     def thresholds(self) -> list[float]:
         found = {0.0, self.policy.min_license_confidence}
