@@ -7,9 +7,11 @@ never cleared (the ``engine/*`` floor), because unknown is not clean.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from clearance.licenses import EffectiveTerms
@@ -58,6 +60,38 @@ class Verdict:
     obligations: tuple[str, ...]
     license: str
     reliance: tuple[str, ...]
+
+    # decisions.parquet's encoded columns, computed once per cached verdict
+    @cached_property
+    def rules_text(self) -> str:
+        return ",".join(r.rule_id for r in self.reasons)
+
+    @cached_property
+    def reasons_json(self) -> str:
+        return _json(
+            [
+                {
+                    "rule_id": r.rule_id,
+                    "outcome": r.outcome,
+                    "rationale": r.rationale,
+                    "legal_reference": r.legal_reference,
+                    "evidence": list(r.evidence),
+                }
+                for r in self.reasons
+            ]
+        )
+
+    @cached_property
+    def obligations_json(self) -> str:
+        return _json(list(self.obligations))
+
+    @cached_property
+    def reliance_json(self) -> str:
+        return _json(list(self.reliance))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _globs(patterns: Sequence[str] | None) -> re.Pattern[str] | None:

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 
 from clearance.model.decision import Decision, Override, Reason, Status
 from clearance.policy.schema import Policy
 
-REASON_TYPE = pa.struct(
-    [
-        ("rule_id", pa.string()),
-        ("outcome", pa.string()),
-        ("rationale", pa.string()),
-        ("legal_reference", pa.string()),
-        ("evidence", pa.list_(pa.string())),
-    ]
-)
+if TYPE_CHECKING:
+    from clearance.policy.evaluate import Verdict
 
+#: reasons, obligations and reliance are JSON arrays (the same few texts repeat over
+#: millions of items: the engine writes them dictionary-encoded, so a decision costs an index)
 DECISION_SCHEMA = pa.schema(
     [
         ("item_id", pa.string()),
@@ -31,9 +28,13 @@ DECISION_SCHEMA = pa.schema(
         ("policy", pa.string()),
         ("policy_version", pa.string()),
         ("license", pa.string()),
-        ("reasons", pa.list_(REASON_TYPE)),
-        ("obligations", pa.list_(pa.string())),
-        ("reliance", pa.list_(pa.string())),
+        ("rules", pa.string()),  # ids of the rules that fired, comma-separated
+        (
+            "reasons",
+            pa.string(),
+        ),  # JSON: [{rule_id, outcome, rationale, legal_reference, evidence}]
+        ("obligations", pa.string()),  # JSON: [text]
+        ("reliance", pa.string()),  # JSON: [reliance id]
         ("override_status", pa.string()),
         ("override_by", pa.string()),
         ("override_at", pa.string()),
@@ -41,33 +42,23 @@ DECISION_SCHEMA = pa.schema(
         ("override_entry", pa.int64()),
     ]
 )
-
-
-def _reason_row(reason: Reason) -> dict[str, Any]:
-    return {
-        "rule_id": reason.rule_id,
-        "outcome": reason.outcome,
-        "rationale": reason.rationale,
-        "legal_reference": reason.legal_reference,
-        "evidence": list(reason.evidence),
-    }
+_DICT = pa.dictionary(pa.int32(), pa.string())
+_ENCODED = ("rules", "reasons", "obligations", "reliance")
+MEMORY_SCHEMA = pa.schema(
+    [pa.field(f.name, _DICT) if f.name in _ENCODED else f for f in DECISION_SCHEMA]
+)
 
 
 def verdict_table(
-    policy: Policy, verdicts: Sequence[Any], group_of_item: pa.Array, items: pa.Table
+    policy: Policy, verdicts: Sequence[Verdict], group_of_item: np.ndarray, items: pa.Table
 ) -> pa.Table:
     """Spread per-signature verdicts over the items (``group_of_item[i]`` is item i's)."""
-    per_group = pa.table(
-        {
-            "status": pa.array([v.status.value for v in verdicts], pa.string()),
-            "license": pa.array([v.license for v in verdicts], pa.string()),
-            "reasons": pa.array(
-                [[_reason_row(r) for r in v.reasons] for v in verdicts], pa.list_(REASON_TYPE)
-            ),
-            "obligations": pa.array([list(v.obligations) for v in verdicts], pa.list_(pa.string())),
-            "reliance": pa.array([list(v.reliance) for v in verdicts], pa.list_(pa.string())),
-        }
-    ).take(group_of_item)
+    index = pa.array(group_of_item.astype(np.int32))
+
+    def encoded(texts: list[str]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(index, pa.array(texts, pa.string()))
+
+    status = pa.array([v.status.value for v in verdicts], pa.string()).take(index)
     n = items.num_rows
     null = pa.nulls(n, pa.string())
     return pa.table(
@@ -75,22 +66,23 @@ def verdict_table(
             "item_id": items.column("item_id"),
             "source": items.column("source"),
             "sha256": items.column("sha256"),
-            "status": per_group.column("status"),
-            "policy_status": per_group.column("status"),
+            "status": status,
+            "policy_status": status,
             "purpose": pa.repeat(pa.scalar(policy.purpose), n),
             "policy": pa.repeat(pa.scalar(policy.id), n),
             "policy_version": pa.repeat(pa.scalar(policy.version), n),
-            "license": per_group.column("license"),
-            "reasons": per_group.column("reasons"),
-            "obligations": per_group.column("obligations"),
-            "reliance": per_group.column("reliance"),
+            "license": pa.array([v.license for v in verdicts], pa.string()).take(index),
+            "rules": encoded([v.rules_text for v in verdicts]),
+            "reasons": encoded([v.reasons_json for v in verdicts]),
+            "obligations": encoded([v.obligations_json for v in verdicts]),
+            "reliance": encoded([v.reliance_json for v in verdicts]),
             "override_status": null,
             "override_by": null,
             "override_at": null,
             "override_why": null,
             "override_entry": pa.nulls(n, pa.int64()),
         },
-        schema=DECISION_SCHEMA,
+        schema=MEMORY_SCHEMA,
     )
 
 
@@ -118,11 +110,11 @@ def row_to_decision(row: dict[str, Any]) -> Decision:
                 outcome=r["outcome"],
                 evidence=tuple(r["evidence"] or ()),
             )
-            for r in row["reasons"] or ()
+            for r in json.loads(row["reasons"] or "[]")
         ),
-        obligations=tuple(row["obligations"] or ()),
+        obligations=tuple(json.loads(row["obligations"] or "[]")),
         override=override,
         policy_status=Status(row["policy_status"]),
         license=row["license"] or "",
-        reliance=tuple(row["reliance"] or ()),
+        reliance=tuple(json.loads(row["reliance"] or "[]")),
     )
