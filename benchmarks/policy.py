@@ -43,10 +43,9 @@ import numpy as np
 import pyarrow as pa
 
 from clearance.policy import Engine, FindingSig, SourceInfo, decide_run, resolve_policy
-from clearance.runs.store import FINDING_SCHEMA
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import scan_throughput  # noqa: E402  (the scan benchmark's generator and helpers)
+import scan_throughput
 
 TARGET = 500_000
 
@@ -335,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
         s = result["scan_vs_decide"]
         print(
             f"scan of {s['corpus_mb']} MB ({s['items']:,} items, --workers 1): {s['scan_s']} s; "
-            f"clearance decide (whole process): {s['decide_cli_s']} s = {s['decide_cli_vs_scan_pct']}% "
+            f"clearance decide (whole process): {s['decide_cli_s']} s = "
+            f"{s['decide_cli_vs_scan_pct']}% "
             f"of the scan; decide_run in-process: {s['decide_inprocess_s']} s = "
             f"{s['decide_inprocess_vs_scan_pct']}%"
         )

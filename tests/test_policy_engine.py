@@ -350,7 +350,7 @@ def test_cached_columnar_decisions_equal_per_item_evaluation() -> None:
         verdict = slow_engine.verdict(sources[row["source"]], sigs)
         assert row["status"] == verdict.status.value, row["item_id"]
         assert (
-            row["rules"].split(",") if row["rules"] else [] == [r.rule_id for r in verdict.reasons]
+            row["rules"].split(",") if row["rules"] else [r.rule_id for r in verdict.reasons] == []
         )
     again = engine.decide(items, findings, sources)
     assert engine.stats.evaluated == 0  # every signature came from the cache
