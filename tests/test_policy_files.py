@@ -105,6 +105,14 @@ def test_a_good_policy_loads_with_defaults() -> None:
         ),
         ("id: x\nversion: 1\nrules: [\n", 4, ["invalid YAML"]),
         ("- just\n- a list\n", None, ["mapping"]),
+        (
+            GOOD.replace(
+                "    rationale: Opt-outs are honoured.\n",
+                "    rationale: r\n    obligations: ['credit {autor}']\n",
+            ),
+            16,
+            ["rule 'optout'", "autor"],
+        ),
     ],
 )
 def test_errors_name_file_line_and_rule(

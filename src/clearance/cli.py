@@ -175,8 +175,12 @@ def scan_command(
             highlight=False,
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    decided = None
+    if purpose is not None or policy is not None:  # decide at the end of the scan
+        decided = run_decide(out, purpose, policy, overlay, rely_on, ledger)
     if as_json:
-        print(json.dumps(summary.__dict__, indent=2))
+        extra = {"decisions": decided.__dict__} if decided is not None else {}
+        print(json.dumps({**summary.__dict__, **extra}, indent=2))
     else:
         rate = summary.items / summary.seconds if summary.seconds else 0.0
         console.print(
@@ -195,10 +199,8 @@ def scan_command(
                 highlight=False,
             )
         console.print(f"next: clearance show {out}", highlight=False)
-    if purpose is not None or policy is not None:  # decide at the end of the scan
-        decided = run_decide(out, purpose, policy, overlay, rely_on, ledger)
-        if not as_json:
-            print_decide_summary(decided)
+    if decided is not None and not as_json:
+        print_decide_summary(decided)
     if fail_on_errors and summary.errors:
         raise typer.Exit(EXIT_ITEM_ERRORS)
 

@@ -8,6 +8,7 @@ never fires would clear data nobody meant to clear.
 from __future__ import annotations
 
 import re
+import string
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from clearance.licenses import AiTraining, Confidence, Derivatives, Kind, ShareAlike, Tri
 from clearance.sources.manifest import SourceKind
 
+#: what an obligation template may name
+PLACEHOLDERS = frozenset(
+    {"license", "licenses", "license_urls", "source", "source_kind", "output_terms"}
+)
 _ID = re.compile(r"^[a-z0-9][a-z0-9._/-]{0,79}$")
 
 
@@ -144,6 +149,22 @@ class Rule(_Strict):
         if not _ID.match(value):
             raise ValueError("rule id: lower-case letters, digits, '.', '_', '/' or '-'")
         return value
+
+    @field_validator("obligations")
+    @classmethod
+    def _placeholders(cls, templates: list[str]) -> list[str]:
+        for template in templates:
+            try:
+                names = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+            except ValueError as exc:
+                raise ValueError(f"obligation {template!r}: {exc}") from None
+            unknown = names - PLACEHOLDERS
+            if unknown:
+                raise ValueError(
+                    f"obligation {template!r}: unknown placeholder(s) {sorted(unknown)}; "
+                    f"use {sorted(PLACEHOLDERS)}"
+                )
+        return templates
 
 
 class Reliance(_Strict):
