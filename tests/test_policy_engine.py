@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clearance.model.decision import Decision
 from clearance.policy import Engine, SourceInfo, parse_policy, resolve_policy
@@ -355,3 +357,44 @@ def test_cached_columnar_decisions_equal_per_item_evaluation() -> None:
     again = engine.decide(items, findings, sources)
     assert engine.stats.evaluated == 0  # every signature came from the cache
     assert again.equals(fast)
+
+
+CONFIDENCES = [0.0, 0.2, 0.3, 0.49, 0.5, 0.6, 0.8, 0.89, 0.9, 0.95, 1.0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 11),
+            st.sampled_from(MIX),
+            st.sampled_from(CONFIDENCES),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from(["commercial-training", "research-only", "open-weights-release"]),
+)
+def test_grouping_never_changes_a_decision(
+    rows: list[tuple[int, F, float]], policy_name: str
+) -> None:
+    """Whatever the mix (duplicates, clues, findings no rule reads), the grouped, cached
+    decision of every item equals evaluating that item's own findings."""
+    ids = [f"s{i % 2}:{i}" for i in range(12)]
+    sources = {"s0": SourceInfo("s0"), "s1": SourceInfo("s1", license="MIT")}
+    items = pa.table(
+        {"item_id": ids, "source": [i[:2] for i in ids], "sha256": [str(i) for i in range(12)]}
+    )
+    found = [(ids[i], (k, v, r, c)) for i, (k, v, r, _), c in rows]
+    engine = Engine(resolve_policy(policy_name))
+    table = engine.decide(items, findings_table(found), sources)
+    plain = Engine(resolve_policy(policy_name), cache=False)
+    for row in table.to_pylist():
+        mine = [
+            FindingSig(k, v, r, plain.band(c))
+            for item_id, (k, v, r, c) in found
+            if item_id == row["item_id"]
+        ]
+        verdict = plain.verdict(sources[row["source"]], mine)
+        assert row["status"] == verdict.status.value
+        assert row["rules"] == verdict.rules_text
+        assert row["obligations"] == verdict.obligations_json

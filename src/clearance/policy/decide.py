@@ -84,7 +84,7 @@ def decide_run(
         "overridden": summary.overridden,
         "signatures": summary.signatures,
         "seconds": summary.seconds,
-        "ledger": {"path": str(book.path), "head_entry": head[0], "head_hash": head[1]},
+        "ledger": {"path": str(book.path.resolve()), "head_entry": head[0], "head_hash": head[1]},
     }
     store.write_run_json(info)
     return summary
