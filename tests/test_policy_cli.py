@@ -224,3 +224,40 @@ def test_findings_as_sarif(decided: Path) -> None:
     nc = [r for r in results if r["properties"]["item_id"] == NC_ITEM]
     assert nc and all(r["level"] == "error" for r in nc)  # the item is blocked
     assert {r["level"] for r in results} >= {"error", "warning", "note"}
+
+
+def test_sarif_of_one_kind_and_the_policies_listing(decided: Path) -> None:
+    run = decided / "runs" / "first"
+    log = json.loads(cli("findings", str(run), "--format", "sarif", "--kind", "error").stdout)
+    results = log["runs"][0]["results"]
+    assert results and all(
+        r["ruleId"] in {"unreadable", "bad-encoding", "bad-record"} or r["properties"]["value"]
+        for r in results
+    )
+    assert all(r["message"]["text"].startswith("error:") for r in results)
+    listing = cli("policies")
+    assert listing.returncode == 0
+    for name in ("commercial-training", "research-only", "open-weights-release", "eu-gpai"):
+        assert name in listing.stdout
+    rules = cli("policies", "open-weights-release")
+    assert rules.returncode == 0 and "share-alike" in rules.stdout and "us-fair-use" in rules.stdout
+
+
+def test_scan_json_carries_the_decision_summary(examples_copy: Path, tmp_path: Path) -> None:
+    result = cli(
+        "scan",
+        str(examples_copy / "clearance.yaml"),
+        "--out",
+        str(tmp_path / "r"),
+        "--workers",
+        "1",
+        "--json",
+        "--purpose",
+        "research-only",
+        "--detectors",
+        "spdx-tag",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["decisions"]["policy"] == "research-only"
+    assert sum(data["decisions"]["counts"].values()) == data["items"]

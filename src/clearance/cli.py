@@ -424,7 +424,7 @@ def findings(
     if fmt == "sarif":
         from clearance.policy.sarif import sarif_log
 
-        print(json.dumps(sarif_log(open_run(run)), indent=2, ensure_ascii=False))
+        print(json.dumps(sarif_log(open_run(run), kind=kind), indent=2, ensure_ascii=False))
         return
     table = (
         open_run(run)

@@ -29,7 +29,9 @@ def _uri(uri: str, base: Path) -> str:
         return path.as_posix()
 
 
-def sarif_log(store: RunStore, *, base: Path | None = None) -> dict[str, Any]:
+def sarif_log(
+    store: RunStore, *, base: Path | None = None, kind: str | None = None
+) -> dict[str, Any]:
     base = base or Path.cwd()
     items = store.items(columns=["item_id", "uri"]).to_pylist()
     uri_of = {r["item_id"]: r["uri"] for r in items}
@@ -39,7 +41,7 @@ def sarif_log(store: RunStore, *, base: Path | None = None) -> dict[str, Any]:
         status_of = dict(
             zip(*(table.column(c).to_pylist() for c in ("item_id", "status")), strict=True)
         )
-    findings = store.findings().sort_by([("item_id", "ascending"), ("start", "ascending")])
+    findings = store.findings(kind=kind).sort_by([("item_id", "ascending"), ("start", "ascending")])
     rules: dict[str, dict[str, Any]] = {}
     index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
