@@ -181,3 +181,13 @@ def test_unknown_reliance_is_refused() -> None:
 
     with pytest.raises(ConfigError, match="offers no reliance"):
         Engine(builtin_policy("research-only"), ["us-fair-use"])
+
+
+def test_public_api_of_the_policy_package() -> None:
+    import clearance.policy as policy
+
+    for name in policy.__all__:
+        assert hasattr(policy, name), name
+    assert {"Engine", "Ledger", "decide_run", "resolve_policy", "DECISION_SCHEMA"} <= set(
+        policy.__all__
+    )
