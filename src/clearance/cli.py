@@ -60,7 +60,9 @@ app = typer.Typer(
         "Clear AI training data for IP and data-rights risk.\n\n"
         "Typical flow: `clearance init DATA/` drafts a manifest; fill in each source's kind "
         "and license; `clearance scan DATA/clearance.yaml --out runs/NAME` finds evidence; "
-        "`clearance show runs/NAME` and `clearance findings runs/NAME` read it.\n\n"
+        "`clearance show runs/NAME` and `clearance findings runs/NAME` read it; "
+        "`clearance decide runs/NAME --purpose commercial-training` decides each item, "
+        "`clearance explain` says why, `clearance gate` fails CI.\n\n"
         "Not legal advice: clearance gathers and explains evidence; counsel decides."
     ),
     add_completion=False,
