@@ -258,3 +258,19 @@ def test_scan_json_carries_the_decision_summary(examples_copy: Path, tmp_path: P
     data = json.loads(result.stdout)
     assert data["decisions"]["policy"] == "research-only"
     assert sum(data["decisions"]["counts"].values()) == data["items"]
+
+
+def test_a_bad_policy_fails_before_the_scan(examples_copy: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: b\nversion: 1\npurpose: x\nrules:\n  - id: r\n    outcome: maybe\n")
+    result = cli(
+        "scan",
+        str(examples_copy / "clearance.yaml"),
+        "--out",
+        str(tmp_path / "r"),
+        "--policy",
+        str(bad),
+    )
+    assert result.returncode == 2
+    assert f"{bad}:6: rule 'r': outcome" in result.stderr.replace("\n", "")
+    assert not (tmp_path / "r").exists()

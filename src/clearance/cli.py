@@ -35,6 +35,7 @@ from clearance.cli_policy import (
     PolicyFile,
     Purpose,
     RelyOn,
+    choose_policy,
     decide_command,
     explain_command,
     gate_command,
@@ -157,6 +158,9 @@ def scan_command(
     from clearance.readers import ReadLimits
 
     names = tuple(n.strip() for n in detectors.split(",")) if detectors is not None else None
+    engine = None
+    if purpose is not None or policy is not None:  # a bad policy fails before the scan
+        engine = choose_policy(purpose, policy, overlay, rely_on)
     options = ScanOptions(
         workers=workers or default_workers(),
         resume=resume,
@@ -179,7 +183,7 @@ def scan_command(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     decided = None
     if purpose is not None or policy is not None:  # decide at the end of the scan
-        decided = run_decide(out, purpose, policy, overlay, rely_on, ledger)
+        decided = run_decide(out, purpose, policy, overlay, rely_on, ledger, engine)
     if as_json:
         extra = {"decisions": decided.__dict__} if decided is not None else {}
         print(json.dumps({**summary.__dict__, **extra}, indent=2))

@@ -20,6 +20,7 @@ from rich.table import Table
 from clearance.model.errors import ConfigError
 from clearance.policy import (
     DECISION_SCHEMA,
+    Engine,
     Ledger,
     builtin_names,
     builtin_policy,
@@ -59,6 +60,16 @@ LedgerOpt = Annotated[
 RunArg = Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")]
 
 
+def choose_policy(
+    purpose: str | None,
+    policy: str | None,
+    overlays: list[str] | None,
+    rely_on: list[str] | None,
+) -> Engine:
+    """Load and compile the policy now, so a bad one fails before any work is done."""
+    return Engine(resolve_policy(purpose, policy, overlays or ()), rely_on or ())
+
+
 def run_decide(
     run: Path,
     purpose: str | None,
@@ -66,9 +77,10 @@ def run_decide(
     overlays: list[str] | None,
     rely_on: list[str] | None,
     ledger: Path | None,
+    engine: Engine | None = None,
 ) -> DecideSummary:
-    chosen = resolve_policy(purpose, policy, overlays or ())
-    return decide_run(run, chosen, rely_on=rely_on or (), ledger=ledger)
+    engine = engine or choose_policy(purpose, policy, overlays, rely_on)
+    return decide_run(run, engine.policy, rely_on=rely_on or (), ledger=ledger, engine=engine)
 
 
 def print_decide_summary(summary: DecideSummary) -> None:
