@@ -274,3 +274,13 @@ def test_a_bad_policy_fails_before_the_scan(examples_copy: Path, tmp_path: Path)
     assert result.returncode == 2
     assert f"{bad}:6: rule 'r': outcome" in result.stderr.replace("\n", "")
     assert not (tmp_path / "r").exists()
+
+
+def test_a_rescan_drops_stale_decisions(decided: Path, tmp_path: Path) -> None:
+    from helpers import run_scan
+
+    run = run_copy(decided, tmp_path)
+    run_scan([str(decided / "examples" / "clearance.yaml")], run, resume=True)
+    assert not (run / "decisions.parquet").exists()
+    gate = cli("gate", str(run))
+    assert gate.returncode == 1 and "clearance decide" in gate.stderr

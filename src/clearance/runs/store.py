@@ -95,6 +95,7 @@ class RunStore:
                 )
         for folder in (self.items_dir, self.findings_dir, self.markers_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.decisions_dir, ignore_errors=True)  # stale once the findings change
         self._drop_partial()
 
     def _drop_partial(self) -> None:
