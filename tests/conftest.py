@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,10 @@ def examples_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Site-file indexes and fetched robots.txt go to a per-session folder, not ~/.cache."""
-    monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The license index, site-file indexes and fetched robots.txt go to a per-session
+    folder, not ~/.cache (session-wide, so module fixtures that scan see it too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield

@@ -29,6 +29,22 @@ from rich.text import Text
 
 from clearance import __version__
 from clearance.cli_licenses import licenses_command
+from clearance.cli_policy import (
+    LedgerOpt,
+    Overlays,
+    PolicyFile,
+    Purpose,
+    RelyOn,
+    choose_policy,
+    decide_command,
+    explain_command,
+    gate_command,
+    ledger_app,
+    override_command,
+    policies_command,
+    print_decide_summary,
+    run_decide,
+)
 from clearance.detectors.base import registry
 from clearance.detectors.signals.web_options import signal_options
 from clearance.executors.batch import ShardResult
@@ -46,7 +62,9 @@ app = typer.Typer(
         "Clear AI training data for IP and data-rights risk.\n\n"
         "Typical flow: `clearance init DATA/` drafts a manifest; fill in each source's kind "
         "and license; `clearance scan DATA/clearance.yaml --out runs/NAME` finds evidence; "
-        "`clearance show runs/NAME` and `clearance findings runs/NAME` read it.\n\n"
+        "`clearance show runs/NAME` and `clearance findings runs/NAME` read it; "
+        "`clearance decide runs/NAME --purpose commercial-training` decides each item, "
+        "`clearance explain` says why, `clearance gate` fails CI.\n\n"
         "Not legal advice: clearance gathers and explains evidence; counsel decides."
     ),
     add_completion=False,
@@ -138,6 +156,11 @@ def scan_command(
             "(default: $CLEARANCE_CACHE_DIR or ~/.cache/clearance)."
         ),
     ] = None,
+    purpose: Purpose = None,
+    policy: PolicyFile = None,
+    overlay: Overlays = None,
+    rely_on: RelyOn = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """Scan sources into a run folder: items.parquet, findings.parquet and run.json.
 
@@ -150,6 +173,9 @@ def scan_command(
     from clearance.readers import ReadLimits
 
     names = tuple(n.strip() for n in detectors.split(",")) if detectors is not None else None
+    engine = None
+    if purpose is not None or policy is not None:  # a bad policy fails before the scan
+        engine = choose_policy(purpose, policy, overlay, rely_on)
     options = ScanOptions(
         workers=workers or default_workers(),
         resume=resume,
@@ -171,8 +197,12 @@ def scan_command(
             highlight=False,
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    decided = None
+    if purpose is not None or policy is not None:  # decide at the end of the scan
+        decided = run_decide(out, purpose, policy, overlay, rely_on, ledger, engine)
     if as_json:
-        print(json.dumps(summary.__dict__, indent=2))
+        extra = {"decisions": decided.__dict__} if decided is not None else {}
+        print(json.dumps({**summary.__dict__, **extra}, indent=2))
     else:
         rate = summary.items / summary.seconds if summary.seconds else 0.0
         console.print(
@@ -191,6 +221,8 @@ def scan_command(
                 highlight=False,
             )
         console.print(f"next: clearance show {out}", highlight=False)
+    if decided is not None and not as_json:
+        print_decide_summary(decided)
     if fail_on_errors and summary.errors:
         raise typer.Exit(EXIT_ITEM_ERRORS)
 
@@ -402,12 +434,20 @@ def findings(
     kind: Annotated[
         str | None, typer.Option(help="Only this kind (license, error, duplicate...).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | jsonl | csv")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table | jsonl | csv | sarif")
+    ] = "table",
     limit: Annotated[int, typer.Option(help="Rows in table format (0: all).")] = 50,
 ) -> None:
-    """List findings. `jsonl` and `csv` carry every findings.parquet column, for pipelines."""
-    if fmt not in ("table", "jsonl", "csv"):
-        raise ConfigError(f"--format must be table, jsonl or csv, not {fmt!r}")
+    """List findings. `jsonl` and `csv` carry every findings.parquet column, for pipelines;
+    `sarif` writes SARIF 2.1.0 for code-scanning UIs (levels follow the decisions, if any)."""
+    if fmt not in ("table", "jsonl", "csv", "sarif"):
+        raise ConfigError(f"--format must be table, jsonl, csv or sarif, not {fmt!r}")
+    if fmt == "sarif":
+        from clearance.policy.sarif import sarif_log
+
+        print(json.dumps(sarif_log(open_run(run), kind=kind), indent=2, ensure_ascii=False))
+        return
     table = (
         open_run(run)
         .findings(kind=kind)
@@ -449,6 +489,12 @@ def findings(
 
 
 app.command("licenses")(licenses_command)
+app.command("decide")(decide_command)
+app.command("explain")(explain_command)
+app.command("override")(override_command)
+app.command("gate")(gate_command)
+app.command("policies")(policies_command)
+app.add_typer(ledger_app, name="ledger")
 
 
 @app.command("detectors")

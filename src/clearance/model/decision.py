@@ -20,6 +20,11 @@ class Reason:
     rationale: str
     legal_reference: str = ""
     finding_refs: tuple[int, ...] = ()
+    #: the rule's own outcome (the decision's status is the worst of them)
+    outcome: str = ""
+    #: what the rule rests on: the matched findings and the license clauses (from the
+    #: knowledge base) behind the terms it tested, in words
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class Override:
     at: str
     why: str
     status: Status
+    #: the ledger entry it comes from
+    entry: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,3 +49,9 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     obligations: tuple[str, ...] = ()
     override: Override | None = field(default=None)
+    #: the status the policy gave before any override
+    policy_status: Status | None = None
+    #: the effective license expression the terms were read from ("" when none)
+    license: str = ""
+    #: legal positions counsel chose to rely on (``--rely-on``), recorded with the decision
+    reliance: tuple[str, ...] = ()

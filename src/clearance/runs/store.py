@@ -7,6 +7,7 @@ pyarrow datasets write them; DuckDB reads ``runs/NAME/findings.parquet/*.parquet
     run.json
     items.parquet/part-<shard>.parquet
     findings.parquet/part-<shard>.parquet      findings.parquet/run-<detector>.parquet
+    decisions.parquet/part-0.parquet           written by the policy (``clearance decide``)
     _shards/<shard>.json                        completion markers
 """
 
@@ -72,6 +73,7 @@ class RunStore:
         self.items_dir = self.path / "items.parquet"
         self.findings_dir = self.path / "findings.parquet"
         self.markers_dir = self.path / "_shards"
+        self.decisions_dir = self.path / "decisions.parquet"
 
     # -- lifecycle --------------------------------------------------------------------
     def exists(self) -> bool:
@@ -93,6 +95,7 @@ class RunStore:
                 )
         for folder in (self.items_dir, self.findings_dir, self.markers_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.decisions_dir, ignore_errors=True)  # stale once the findings change
         self._drop_partial()
 
     def _drop_partial(self) -> None:
@@ -136,6 +139,25 @@ class RunStore:
         _atomic_write(
             self.findings_dir / f"run-{detector}.parquet", lambda p: pq.write_table(findings, p)
         )
+
+    def write_decisions(self, decisions: pa.Table) -> None:
+        """Replace decisions.parquet (the policy re-runs without rescanning)."""
+        self.decisions_dir.mkdir(parents=True, exist_ok=True)
+        target = self.decisions_dir / "part-0.parquet"
+        _atomic_write(target, lambda p: pq.write_table(decisions, p))
+        for stale in self.decisions_dir.glob("*.parquet"):
+            if stale != target:
+                stale.unlink()
+
+    def has_decisions(self) -> bool:
+        return any(self.decisions_dir.glob("*.parquet"))
+
+    def decisions(self, schema: pa.Schema) -> pa.Table:
+        if not self.has_decisions():
+            raise RunError(
+                f"{self.path} has no decisions; run `clearance decide {self.path}` first"
+            )
+        return self._read(self.decisions_dir, schema, None)
 
     # -- run.json -------------------------------------------------------------------------
     def write_run_json(self, data: Mapping[str, Any]) -> None:

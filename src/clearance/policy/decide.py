@@ -1,0 +1,106 @@
+"""``clearance decide`` as a library call: read a run, apply the policy and the ledger's
+overrides, write decisions.parquet and a ``decisions`` section in run.json."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+
+from clearance.model.decision import Decision
+from clearance.policy.engine import Engine
+from clearance.policy.facts import sources_by_name
+from clearance.policy.ledger import Ledger, default_ledger
+from clearance.policy.schema import Policy
+from clearance.policy.table import DECISION_SCHEMA, row_to_decision
+from clearance.runs.store import open_run
+
+
+@dataclass(frozen=True)
+class DecideSummary:
+    run_dir: str
+    policy: str
+    policy_version: str
+    purpose: str
+    items: int
+    counts: dict[str, int]
+    overridden: int
+    signatures: int
+    seconds: float
+    ledger: str
+    reliance: tuple[str, ...]
+
+
+def decide_run(
+    run: str | Path,
+    policy: Policy,
+    *,
+    rely_on: Sequence[str] = (),
+    ledger: str | Path | None = None,
+    engine: Engine | None = None,
+) -> DecideSummary:
+    started = time.perf_counter()
+    store = open_run(run)
+    info = store.read_run_json()
+    engine = engine or Engine(policy, rely_on)
+    book = Ledger(ledger if ledger is not None else default_ledger(run))
+    overrides = book.overrides(policy.purpose) if book.exists() else {}
+    head = book.head() if book.exists() else (0, "")
+    table = engine.decide(
+        store.items(columns=["item_id", "source", "sha256"]),
+        store.findings(columns=["item_id", "kind", "value", "rule", "confidence"]),
+        sources_by_name(info),
+        overrides,
+    )
+    store.write_decisions(table)
+    counts = Counter(table.column("status").to_pylist()) if table.num_rows else Counter()
+    seconds = time.perf_counter() - started
+    summary = DecideSummary(
+        run_dir=str(run),
+        policy=policy.id,
+        policy_version=policy.version,
+        purpose=policy.purpose,
+        items=table.num_rows,
+        counts={s: counts.get(s, 0) for s in ("cleared", "review", "blocked")},
+        overridden=engine.stats.overridden,
+        signatures=engine.stats.signatures,
+        seconds=round(seconds, 3),
+        ledger=str(book.path),
+        reliance=tuple(rely_on),
+    )
+    info["decisions"] = {
+        "decided": datetime.now(UTC).isoformat(timespec="seconds"),
+        "policy": policy.id,
+        "policy_version": policy.version,
+        "purpose": policy.purpose,
+        "reliance": list(rely_on),
+        "counts": summary.counts,
+        "overridden": summary.overridden,
+        "signatures": summary.signatures,
+        "seconds": summary.seconds,
+        "ledger": {"path": str(book.path.resolve()), "head_entry": head[0], "head_hash": head[1]},
+    }
+    store.write_run_json(info)
+    return summary
+
+
+def read_decisions(run: str | Path) -> list[Decision]:
+    return [row_to_decision(r) for r in open_run(run).decisions(DECISION_SCHEMA).to_pylist()]
+
+
+def decision_for(run: str | Path, item_id: str) -> Decision | None:
+    table = open_run(run).decisions(DECISION_SCHEMA)
+    rows = table.filter(pc.equal(table.column("item_id"), item_id)).to_pylist()
+    return row_to_decision(rows[0]) if rows else None
+
+
+def status_counts(run: str | Path) -> dict[str, Any]:
+    table = open_run(run).decisions(DECISION_SCHEMA)
+    counts = Counter(table.column("status").to_pylist())
+    return {s: counts.get(s, 0) for s in ("cleared", "review", "blocked")}
