@@ -1,0 +1,107 @@
+"""Vectorised 64-bit hashes of words and word n-grams (numpy, no Python loop per word).
+
+Why our own code: the index is the product, and the per-word Python loop of a hashing
+library (``hashlib``, ``xxhash``) costs more than the rest of the build together. Words are
+hashed with a polynomial hash read off one prefix sum (three array passes over the bytes),
+then finalised with MurmurHash3's 64-bit mixer; an n-gram hash is a sum of word hashes times
+per-position odd constants, mixed again. Stable across processes and machines (fixed seed).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+
+_SEED: Final = 0x636C656172616E63  # "clearanc"
+_rng = np.random.Generator(np.random.PCG64(_SEED))
+#: odd multipliers, one per n-gram position (up to 32-grams).
+_GRAM_MULT: Final = _rng.integers(0, 2**63, size=32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+#: polynomial base (odd, so invertible modulo 2**64) and its inverse.
+_BASE: Final = int(_rng.integers(0, 2**62, dtype=np.uint64)) * 2 + 1
+_BASE_INV: Final = pow(_BASE, -1, 2**64)
+#: bytes hashed per array pass; a longer input is cut at a separator.
+CHUNK_BYTES: Final = 1 << 22
+_LENGTH_MULT: Final = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _powers(base: int, count: int) -> U64:
+    out = np.full(count, base, np.uint64)
+    out[0] = 1
+    np.multiply.accumulate(out, out=out)
+    return out
+
+
+_POW: Final = _powers(_BASE, CHUNK_BYTES + 1)
+_POW_INV: Final = _powers(_BASE_INV, CHUNK_BYTES + 1)
+
+
+def fmix64(x: U64) -> U64:
+    """MurmurHash3's finaliser: every input bit affects every output bit."""
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xFF51AFD7ED558CCD)
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xC4CEB9FE1A85EC53)
+    return x ^ (x >> np.uint64(33))
+
+
+def word_hashes(data: bytes) -> U64:
+    """Hashes of the units of ``data``: runs of bytes above 0x20, in order."""
+    return word_hashes_at(data)[0]
+
+
+def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64]]:
+    """Word hashes of ``data`` and each word's start byte offset.
+
+    A polynomial hash over bytes from one prefix sum (``sum b[i] * B**i`` modulo 2**64),
+    each word's slice rescaled by ``B**-start`` so the hash does not depend on where the word
+    sits; then mixed with its length by ``fmix64``. Three array passes in all.
+    """
+    view = memoryview(data)
+    parts: list[U64] = []
+    offsets: list[npt.NDArray[np.int64]] = []
+    begin = 0
+    while begin < len(data):
+        end = min(begin + CHUNK_BYTES, len(data))
+        if end < len(data):
+            cut = data.rfind(b" ", begin, end)
+            end = cut + 1 if cut > begin else end  # one unbroken 4 MiB "word": cut anyway
+        hashes, starts = _chunk_hashes(np.frombuffer(view[begin:end], np.uint8))
+        parts.append(hashes)
+        offsets.append(starts + begin)
+        begin = end
+    if not parts:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    if len(parts) == 1:
+        return parts[0], offsets[0]
+    return np.concatenate(parts), np.concatenate(offsets)
+
+
+def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64]]:
+    is_word = raw > 32
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    bounds = np.flatnonzero(edges)  # alternating word starts and ends
+    starts, ends = bounds[::2], bounds[1::2]
+    if starts.size == 0:
+        return np.empty(0, np.uint64), starts
+    prefix = raw * _POW[1 : raw.size + 1]  # B**(i+1) so that prefix[-1] can stand for 0
+    np.cumsum(prefix, out=prefix)
+    below = prefix[starts - 1]
+    below[starts == 0] = 0
+    hashes = (prefix[ends - 1] - below) * _POW_INV[starts + 1]
+    hashes += (ends - starts).astype(np.uint64) * _LENGTH_MULT
+    return fmix64(hashes), starts
+
+
+def gram_hashes(words: U64, n: int) -> U64:
+    """Hash of every run of ``n`` consecutive words (``len(words) - n + 1`` of them)."""
+    count = words.size - n + 1
+    if count <= 0:
+        return np.empty(0, np.uint64)
+    acc = words[:count] * _GRAM_MULT[0]
+    for k in range(1, n):
+        acc += words[k : k + count] * _GRAM_MULT[k]
+    return fmix64(acc)
