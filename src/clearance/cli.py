@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance import __version__
+from clearance.cli_guard import guard_app
 from clearance.cli_licenses import licenses_command
 from clearance.detectors.base import registry
 from clearance.executors.batch import ShardResult
@@ -433,6 +434,7 @@ def findings(
 
 
 app.command("licenses")(licenses_command)
+app.add_typer(guard_app, name="guard")
 
 
 @app.command("detectors")

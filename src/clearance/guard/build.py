@@ -254,11 +254,13 @@ def merge_index(out: str | Path) -> BuildSummary:
         bytes_in += int(entry["bytes_in"])
     old = [str(s["name"]) for s in manifest.segments]
     name = next_segment_name(manifest)
-    entry = write_segment(index, name, np.concatenate(keys), np.concatenate(docs), documents, bytes_in)
+    entry = write_segment(
+        index, name, np.concatenate(keys), np.concatenate(docs), documents, bytes_in
+    )
     manifest.segments = [entry]
     manifest.write(index)  # the manifest names only the merged segment from here on
-    for folder in old:
-        shutil.rmtree(index / folder, ignore_errors=True)
+    for old_name in old:
+        shutil.rmtree(index / old_name, ignore_errors=True)
     summary.segments = [name]
     summary.documents = len(documents)
     summary.bytes_in = bytes_in

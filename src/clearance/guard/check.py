@@ -104,7 +104,7 @@ class Guard:
     manifest: Manifest
     segments: list[Segment]
     allow: npt.NDArray[np.uint64]
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy = field(default_factory=lambda: Policy())
     detectors: list[Detector] = field(default_factory=list)
 
     @classmethod
@@ -255,7 +255,9 @@ class Guard:
             except Exception as exc:  # a detector bug must not hide the verbatim verdict
                 found.append(
                     error_finding(
-                        item.item_id, "detector-failed", f"{type(exc).__name__}: {exc}",
+                        item.item_id,
+                        "detector-failed",
+                        f"{type(exc).__name__}: {exc}",
                         detector=detector.name,
                     )
                 )

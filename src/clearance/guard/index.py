@@ -232,10 +232,9 @@ class Segment:
 
     @classmethod
     def open(cls, folder: Path, *, in_memory: bool = False) -> Segment:
-        mode = None if in_memory else "r"
         try:
-            keys = np.load(folder / "keys.npy", mmap_mode=mode)
-            docs = np.load(folder / "docs.npy", mmap_mode=mode)
+            keys = np.load(folder / "keys.npy", mmap_mode=None if in_memory else "r")
+            docs = np.load(folder / "docs.npy", mmap_mode=None if in_memory else "r")
         except (OSError, ValueError) as exc:
             raise RunError(f"index segment {folder} is damaged: {exc}") from exc
         if keys.dtype != np.uint64 or keys.shape != docs.shape:

@@ -1,10 +1,10 @@
 """Word units for verbatim matching: the same folding at build and at check time.
 
 Text mode: each character is folded on its own (NFKD compatibility decomposition, casefold,
-combining marks dropped, every non-alphanumeric character a separator), so ``Ｆｏｏ``,
-``FOO`` and ``foo`` agree, ``café`` matches ``cafe``, and punctuation, quotes, line wraps and
-runs of whitespace never matter. CJK ideographs and kana become one unit each (those scripts
-do not separate words with spaces). Folding per character keeps a map back to the
+combining marks dropped, every non-alphanumeric character a separator), so fullwidth,
+upper- and lower-case forms agree, ``café`` matches ``cafe``, and punctuation, quotes, line
+wraps and runs of whitespace never matter. CJK ideographs and kana become one unit each
+(those scripts do not separate words with spaces). Folding per character keeps a map back to the
 original offsets, so a match is reported at its exact place in the checked text.
 
 Code mode keeps case, identifiers (``snake_case`` is one unit) and every operator character

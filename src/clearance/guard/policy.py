@@ -26,17 +26,21 @@ class Policy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    review_words: int = Field(11, ge=1, description="review a span of this many words")
-    review_chars: int = Field(110, ge=1, description="review a span of this many characters")
-    block_chars: int = Field(200, ge=1, description="block a span of this many characters")
-    block_words: int | None = Field(None, ge=1, description="block a span of this many words")
+    review_words: int = Field(default=11, ge=1, description="review a span of this many words")
+    review_chars: int = Field(
+        default=110, ge=1, description="review a span of this many characters"
+    )
+    block_chars: int = Field(default=200, ge=1, description="block a span of this many characters")
+    block_words: int | None = Field(
+        default=None, ge=1, description="block a span of this many words"
+    )
     max_gap_words: int = Field(
-        8, ge=0, le=64, description="unmatched words bridged inside one span (light edits)"
+        default=8, ge=0, le=64, description="unmatched words bridged inside one span (light edits)"
     )
     detector_findings: VerdictName = Field(
-        "review", description="verdict at least this when a detector reports a finding"
+        default="review", description="verdict at least this when a detector reports a finding"
     )
-    max_sources: int = Field(5, ge=1, le=100, description="sources named per span")
+    max_sources: int = Field(default=5, ge=1, le=100, description="sources named per span")
 
     @model_validator(mode="after")
     def _ordered(self) -> Policy:
@@ -45,7 +49,9 @@ class Policy(BaseModel):
         return self
 
     def span_verdict(self, words: int, chars: int) -> VerdictName:
-        if chars >= self.block_chars or (self.block_words is not None and words >= self.block_words):
+        if chars >= self.block_chars or (
+            self.block_words is not None and words >= self.block_words
+        ):
             return "block"
         if words >= self.review_words or chars >= self.review_chars:
             return "review"
@@ -71,4 +77,6 @@ class Policy(BaseModel):
                 f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}"
                 for e in exc.errors()
             )
-            raise ConfigError(f"bad guard policy: {problems}", file=str(path) if path else None)
+            raise ConfigError(
+                f"bad guard policy: {problems}", file=str(path) if path else None
+            ) from None
