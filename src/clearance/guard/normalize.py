@@ -144,8 +144,12 @@ def units_with_offsets(text: str, mode: Mode) -> Units:
         starts, ends = char_of_byte[starts], char_of_byte[ends - 1] + 1
     # folded char -> original char: each original char produced len(fold(char)) chars
     lengths = np.fromiter((len(_FOLD[ord(c)]) for c in text), np.int64, len(text))
-    origin = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
-    return Units(data, origin[starts], origin[ends - 1] + 1)
+    positions = np.arange(len(text), dtype=np.int64)
+    origin = np.repeat(positions, lengths)
+    # a unit's end takes in the combining marks after it (they fold to nothing)
+    shown = np.where(lengths > 0, positions, len(text))
+    next_shown = np.append(np.minimum.accumulate(shown[::-1])[::-1], len(text))
+    return Units(data, origin[starts], next_shown[origin[ends - 1] + 1])
 
 
 def _word_bounds(data: bytes) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

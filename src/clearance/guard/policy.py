@@ -35,7 +35,7 @@ class Policy(BaseModel):
         default=None, ge=1, description="block a span of this many words"
     )
     max_gap_words: int = Field(
-        default=8, ge=0, le=64, description="unmatched words bridged inside one span (light edits)"
+        default=12, ge=0, le=64, description="unmatched words bridged inside one span (light edits)"
     )
     detector_findings: VerdictName = Field(
         default="review", description="verdict at least this when a detector reports a finding"
