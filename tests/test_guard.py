@@ -23,10 +23,11 @@ from clearance.model.errors import ConfigError, RunError
 LICENSEDB = Path(next(iter(licensedcode.__path__))) / "data" / "licenses"
 PROTECTED = ("gpl-3.0", "mpl-2.0", "cc-by-sa-4.0", "eupl-1.2", "artistic-2.0")
 BOILERPLATE = "apache-2.0"
-ENGLISH = (
+_ENGLISH = (
     "the model answered with a short note about weather travel plans and a list of "
     "groceries for the weekend while the assistant asked about the budget and timing"
-).split()
+)
+ENGLISH = _ENGLISH.split()
 #: invented words: a planted span can never extend into them by chance
 FILLER = [a + b for a in ("zor", "quen", "mab", "tir", "vosh") for b in ("blax", "thi", "ovu")]
 
@@ -218,11 +219,11 @@ def test_detectors_run_on_the_output(index: Path) -> None:
 
 
 def test_folding_is_the_same_at_build_and_check() -> None:
-    text = "Ｆｕｌｌ WIDTH café cafe\u0301 ﬁne “quoted” line-\nwrap 東京 snake_case"
+    text = "\uff26\uff55\uff4c\uff4c WIDTH café cafe\u0301 ﬁne “quoted” line-\nwrap 東京 snake_case"
     units = units_with_offsets(text, "text")
     assert units.data.decode().split() == fold(text).split()
     pieces = [text[a:b] for a, b in zip(units.starts, units.ends, strict=True)]
-    assert pieces[:4] == ["Ｆｕｌｌ", "WIDTH", "café", "cafe\u0301"]
+    assert pieces[:4] == ["\uff26\uff55\uff4c\uff4c", "WIDTH", "café", "cafe\u0301"]
     assert "東" in pieces and "京" in pieces
     assert fold(text).split()[2] == fold(text).split()[3] == "cafe"
 
