@@ -74,18 +74,29 @@ _ASCII_TABLE: Final = bytes(
 )
 
 
+#: the ASCII table, leaving UTF-8 bytes of already-folded non-ASCII characters alone
+_UTF8_TABLE: Final = _ASCII_TABLE[:128] + bytes(range(128, 256))
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_non_ascii(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD)
+
+
 def fold(text: str) -> str:
     """Text-mode folding of a whole string (no offsets): what the index is built from."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
-    return text.translate(_FOLD)
+    return fold_bytes(text).decode("utf-8")
 
 
 def fold_bytes(text: str) -> bytes:
-    """``fold(text)`` as UTF-8 bytes: words separated by spaces (the hashing input)."""
+    """``fold(text)`` as UTF-8 bytes: words separated by spaces (the hashing input).
+
+    Only the non-ASCII runs go through the per-character table; the rest is one
+    ``bytes.translate`` (folded non-ASCII output is alphanumerics and spaces, which the
+    byte table leaves as they are)."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_TABLE)
-    return text.translate(_FOLD).encode("utf-8")
+    return _NON_ASCII.sub(_fold_non_ascii, text).encode("utf-8").translate(_UTF8_TABLE)
 
 
 _CODE_TOKEN: Final = re.compile(r"\w+|[^\w\s]")
@@ -135,15 +146,18 @@ def units_with_offsets(text: str, mode: Mode) -> Units:
         data = text.encode("ascii").translate(_ASCII_TABLE)
         starts, ends = _word_bounds(data)
         return Units(data, starts, ends)
-    folded = text.translate(_FOLD)
-    data = folded.encode("utf-8")
+    data = fold_bytes(text)
+    folded = data.decode("utf-8")
     starts, ends = _word_bounds(data)
     if not folded.isascii():  # byte offsets -> folded char offsets
         raw = np.frombuffer(data, np.uint8)
         char_of_byte = np.cumsum((raw & 0xC0) != 0x80) - 1
         starts, ends = char_of_byte[starts], char_of_byte[ends - 1] + 1
     # folded char -> original char: each original char produced len(fold(char)) chars
-    lengths = np.fromiter((len(_FOLD[ord(c)]) for c in text), np.int64, len(text))
+    lengths = np.ones(len(text), np.int64)  # an ASCII character folds to one character
+    for match in _NON_ASCII.finditer(text):
+        at = match.start()
+        lengths[at : match.end()] = [len(_FOLD[ord(c)]) for c in match.group()]
     positions = np.arange(len(text), dtype=np.int64)
     origin = np.repeat(positions, lengths)
     # a unit's end takes in the combining marks after it (they fold to nothing)
