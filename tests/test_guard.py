@@ -63,6 +63,13 @@ def guard(index: Path) -> Guard:
     return Guard.open(index, detectors=[])
 
 
+@pytest.fixture(scope="module")
+def plain_guard(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Guard:
+    """No allowlist: every protected word can match (the allowlist shares Apache text)."""
+    out = tmp_path_factory.mktemp("plain") / "index"
+    return Guard.open(build_index([str(corpus)], out).index, detectors=[])
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"\S+", text)
 
@@ -263,14 +270,14 @@ def test_word_hashes_are_stable_and_position_free() -> None:
     seed=st.integers(0, 10_000),
 )
 def test_planted_window_is_found_at_its_offsets(
-    guard: Guard, key: str, start: int, length: int, before: int, after: int, seed: int
+    plain_guard: Guard, key: str, start: int, length: int, before: int, after: int, seed: int
 ) -> None:
     words = _words(_text(key))
     start = start % max(1, len(words) - length)
     planted = " ".join(words[start : start + length])
     prefix = _filler(before, seed) + " " if before else ""
     output = prefix + planted + (" " + _filler(after, seed + 1) if after else "")
-    verdict = guard.check(output)
+    verdict = plain_guard.check(output)
     hits = [
         s for s in verdict.spans if s.end > len(prefix) and s.start < len(prefix) + len(planted)
     ]
@@ -284,3 +291,27 @@ def test_planted_window_is_found_at_its_offsets(
     assert missed_front <= 3 and missed_back <= 3
     assert begin <= covered_start and covered_end <= end
     assert any(src.item_id.endswith(f"{key}.txt") for s in hits for src in s.sources)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_fast_folding_equals_the_per_character_table(text: str) -> None:
+    from clearance.guard.normalize import _FOLD, fold_bytes
+
+    assert fold_bytes(text) == text.translate(_FOLD).encode("utf-8")
+    units = units_with_offsets(text, "text")
+    assert units.data == fold_bytes(text)
+    for a, b in zip(units.starts.tolist(), units.ends.tolist(), strict=True):
+        assert fold(text[a:b]).split() != []  # every unit maps to real characters
+
+
+def test_smaller_ngrams_tolerate_denser_edits(corpus: Path, tmp_path: Path) -> None:
+    words = fold(_text("gpl-3.0")).split()[1000:1060]
+    for i in range(2, len(words), 6):  # 1 word in 6 replaced: no clean 8-word run survives
+        words[i] = "banana"
+    edited = " ".join(words)
+    default = Guard.open(build_index([str(corpus)], tmp_path / "d").index, detectors=[])
+    assert not default.check(edited).spans
+    small = build_index([str(corpus)], tmp_path / "s", n=5, stride=1)
+    spans = Guard.open(small.index, detectors=[]).check(edited).spans
+    assert spans and spans[0].words >= 50

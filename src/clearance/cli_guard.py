@@ -103,6 +103,10 @@ def build_command(
         typer.Option(help="Allowlisted text (license texts, boilerplate); repeatable."),
     ] = None,
     code: Annotated[bool, typer.Option(help="Code mode: identifiers and operators.")] = False,
+    ngram: Annotated[int, typer.Option(help="Words per hashed n-gram.")] = 8,
+    stride: Annotated[
+        int, typer.Option(help="Store every STRIDE-th n-gram: runs of NGRAM+STRIDE-1 words hit.")
+    ] = 4,
     force: Annotated[bool, typer.Option(help="Replace an existing index.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
@@ -116,6 +120,8 @@ def build_command(
             out,
             allow=allow or (),
             mode="code" if code else "text",
+            n=ngram,
+            stride=stride,
             force=force,
             progress=bar,
         )

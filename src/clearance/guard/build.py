@@ -183,10 +183,17 @@ def build_index(
     *,
     allow: Sequence[str] = (),
     mode: Mode = "text",
+    n: int = 8,
+    stride: int = 4,
     force: bool = False,
     progress: BuildProgress | None = None,
 ) -> BuildSummary:
-    """A new index of ``inputs`` at ``out`` (refuses to replace one unless ``force``)."""
+    """A new index of ``inputs`` at ``out`` (refuses to replace one unless ``force``).
+
+    Word ``n``-grams at every ``stride``-th word: any shared run of ``n + stride - 1`` words
+    is found; smaller ``n`` tolerates denser edits, smaller ``stride`` gives tighter span
+    edges, both at the cost of a larger index."""
+    params = IndexParams(mode=mode, n=n, stride=stride)
     index = Path(out)
     if index.exists() and any(index.iterdir()):
         if not force:
@@ -195,7 +202,7 @@ def build_index(
             raise RunError(f"{index} is not a guard index; not replacing it")
         shutil.rmtree(index)
     index.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(params=IndexParams(mode=mode))
+    manifest = Manifest(params=params)
     if allow:
         manifest.allow_keys = write_allow(index, allow_keys(allow, manifest.params))
     manifest.write(index)
