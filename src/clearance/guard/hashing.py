@@ -81,9 +81,9 @@ def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64]]:
 
 
 def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64]]:
-    is_word = raw > 32
-    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    bounds = np.flatnonzero(edges)  # alternating word starts and ends
+    is_word = np.zeros(raw.size + 2, bool)
+    np.greater(raw, 32, out=is_word[1:-1])
+    bounds = np.flatnonzero(is_word[1:] != is_word[:-1])  # alternating word starts and ends
     starts, ends = bounds[::2], bounds[1::2]
     if starts.size == 0:
         return np.empty(0, np.uint64), starts
