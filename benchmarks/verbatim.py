@@ -270,10 +270,12 @@ def measure_guard(
 ) -> dict[str, Any]:
     by_cell: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     latencies: list[float] = []
+    by_set: dict[str, list[float]] = defaultdict(list)
     for p in positives:
         started = time.perf_counter()
         verdict = guard.check(p.output)
         latencies.append((time.perf_counter() - started) * 1000)
+        by_set["positives"].append(latencies[-1])
         spans = [s.to_json() for s in verdict.spans]
         over = _overlaps(spans, p)
         flagged = verdict.verdict != "pass" and any(s["verdict"] != "pass" for s in over)
@@ -289,6 +291,7 @@ def measure_guard(
             started = time.perf_counter()
             verdict = guard.check(text)
             latencies.append((time.perf_counter() - started) * 1000)
+            by_set[name].append(latencies[-1])
             if verdict.verdict == "pass":
                 continue
             flags += 1
@@ -321,6 +324,10 @@ def measure_guard(
             "p50": _percentile(latencies, 50),
             "p99": _percentile(latencies, 99),
             "checks": len(latencies),
+            "by_set": {
+                k: {"p50": _percentile(v, 50), "p99": _percentile(v, 99), "n": len(v)}
+                for k, v in by_set.items()
+            },
         },
     }
 

@@ -181,15 +181,18 @@ class Guard:
         grams = gram_hashes(word_hashes(data), n)
         if grams.size == 0:
             return []
-        allowed = contains(self.allow, grams) if self.allow.size else None
+        # sorted needles: each binary search starts where the last one ended (cache-friendly)
+        order = np.argsort(grams)
+        needles = grams[order]
         chains: list[tuple[int, int, int, tuple[int, int]]] = []  # start, end, matched, doc
         for number, segment in enumerate(self.segments):
-            which, docs = segment.lookup(grams)
-            if allowed is not None and which.size:
-                keep = ~allowed[which]
-                which, docs = which[keep], docs[keep]
-            if which.size == 0:
+            found, docs = segment.lookup(needles)
+            if found.size and self.allow.size:  # the allowlist is only asked about hits
+                keep = ~contains(self.allow, needles[found])
+                found, docs = found[keep], docs[keep]
+            if found.size == 0:
                 continue
+            which = order[found]
             order = np.lexsort((which, docs))
             for doc, positions in _group(docs[order], which[order]):
                 chains.extend(
