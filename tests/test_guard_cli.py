@@ -186,8 +186,10 @@ def test_serve_missing_index_fails_at_start(tmp_path: Path) -> None:
 
 
 def test_build_progress_and_bad_corpus(tmp_path: Path) -> None:
-    missing = runner.invoke(app, ["guard", "build", str(tmp_path / "nope"), "--out", "x"])
+    out = tmp_path / "x"
+    missing = runner.invoke(app, ["guard", "build", str(tmp_path / "nope"), "--out", str(out)])
     assert isinstance(missing.exception, ConfigError)
+    assert not out.exists()  # nothing written
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text(_body("gpl-3.0"))

@@ -16,7 +16,7 @@ from typing import Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from clearance.guard.hashing import gram_hashes, word_hashes_at
+from clearance.guard.hashing import gram_hashes, number_grams, word_hashes_at
 from clearance.guard.index import (
     DocumentRef,
     IndexParams,
@@ -30,7 +30,7 @@ from clearance.guard.index import (
     write_segment,
 )
 from clearance.guard.normalize import Mode, to_bytes
-from clearance.model.errors import ConfigError, RunError
+from clearance.model.errors import RunError
 from clearance.readers import read_shard
 from clearance.readers.plan import plan_sources
 from clearance.sources import sources_from_inputs
@@ -97,14 +97,14 @@ def hash_batch(
     n, step = params.n, stride or params.stride
     data = b" ".join(blobs)
     doc_starts = np.cumsum([0] + [len(b) + 1 for b in blobs[:-1]], dtype=np.int64)
-    words, starts = word_hashes_at(data)
+    words, starts, numeric = word_hashes_at(data)
     if words.size < n:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     word_doc = np.searchsorted(doc_starts, starts, side="right") - 1
     first_word = np.searchsorted(word_doc, np.arange(len(blobs)), side="left")
     grams = gram_hashes(words, n)
     gram_doc = word_doc[: grams.size]
-    keep = gram_doc == word_doc[n - 1 :]
+    keep = (gram_doc == word_doc[n - 1 :]) & ~number_grams(numeric, n)
     if step > 1:
         keep &= (np.arange(grams.size) - first_word[gram_doc]) % step == 0
     return grams[keep], gram_doc[keep]
@@ -194,6 +194,7 @@ def build_index(
     is found; smaller ``n`` tolerates denser edits, smaller ``stride`` gives tighter span
     edges, both at the cost of a larger index."""
     params = IndexParams(mode=mode, n=n, stride=stride)
+    sources_from_inputs([*inputs, *allow])  # a missing input fails before anything is written
     index = Path(out)
     if index.exists() and any(index.iterdir()):
         if not force:
@@ -274,8 +275,3 @@ def merge_index(out: str | Path) -> BuildSummary:
     summary.entries = int(entry["entries"])
     summary.index_bytes = int(entry["index_bytes"])
     return summary
-
-
-def check_inputs(inputs: Sequence[str]) -> None:
-    if not inputs:
-        raise ConfigError("nothing to index: give paths, URLs or a manifest")

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance.detectors.base import Detector, instantiate, registry, resolve
-from clearance.guard.hashing import gram_hashes, word_hashes
+from clearance.guard.hashing import gram_hashes, number_grams, word_hashes_at
 from clearance.guard.index import Manifest, Segment, contains, read_allow
 from clearance.guard.normalize import units_with_offsets
 from clearance.guard.policy import VERDICT_ORDER, Policy, VerdictName
@@ -178,11 +178,14 @@ class Guard:
         ends: npt.NDArray[np.int64],
     ) -> list[Span]:
         n = self.manifest.params.n
-        grams = gram_hashes(word_hashes(data), n)
+        words, _, numeric = word_hashes_at(data)
+        grams = gram_hashes(words, n)
         if grams.size == 0:
             return []
-        # sorted needles: each binary search starts where the last one ended (cache-friendly)
-        order = np.argsort(grams)
+        # sorted needles: each binary search starts where the last one ended (cache-friendly);
+        # all-number n-grams are never stored, so never looked up
+        order = np.flatnonzero(~number_grams(numeric, n))
+        order = order[np.argsort(grams[order])]
         needles = grams[order]
         chains: list[tuple[int, int, int, tuple[int, int]]] = []  # start, end, matched, doc
         for number, segment in enumerate(self.segments):

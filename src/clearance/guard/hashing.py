@@ -48,13 +48,17 @@ def fmix64(x: U64) -> U64:
     return x ^ (x >> np.uint64(33))
 
 
+B = npt.NDArray[np.bool_]
+
+
 def word_hashes(data: bytes) -> U64:
     """Hashes of the units of ``data``: runs of bytes above 0x20, in order."""
     return word_hashes_at(data)[0]
 
 
-def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64]]:
-    """Word hashes of ``data`` and each word's start byte offset.
+def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64], B]:
+    """Word hashes of ``data``, each word's start byte offset, and whether it looks like a
+    number (first and last byte are digits: ``1``, ``2023``, ``3.14`` folded to ``3 14``).
 
     A polynomial hash over bytes from one prefix sum (``sum b[i] * B**i`` modulo 2**64),
     each word's slice rescaled by ``B**-start`` so the hash does not depend on where the word
@@ -63,37 +67,52 @@ def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64]]:
     view = memoryview(data)
     parts: list[U64] = []
     offsets: list[npt.NDArray[np.int64]] = []
+    numbers: list[B] = []
     begin = 0
     while begin < len(data):
         end = min(begin + CHUNK_BYTES, len(data))
         if end < len(data):
             cut = data.rfind(b" ", begin, end)
             end = cut + 1 if cut > begin else end  # one unbroken 4 MiB "word": cut anyway
-        hashes, starts = _chunk_hashes(np.frombuffer(view[begin:end], np.uint8))
+        hashes, starts, numeric = _chunk_hashes(np.frombuffer(view[begin:end], np.uint8))
         parts.append(hashes)
         offsets.append(starts + begin)
+        numbers.append(numeric)
         begin = end
     if not parts:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
+        return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, bool)
     if len(parts) == 1:
-        return parts[0], offsets[0]
-    return np.concatenate(parts), np.concatenate(offsets)
+        return parts[0], offsets[0], numbers[0]
+    return np.concatenate(parts), np.concatenate(offsets), np.concatenate(numbers)
 
 
-def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64]]:
+def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64], B]:
     is_word = np.zeros(raw.size + 2, bool)
     np.greater(raw, 32, out=is_word[1:-1])
     bounds = np.flatnonzero(is_word[1:] != is_word[:-1])  # alternating word starts and ends
     starts, ends = bounds[::2], bounds[1::2]
     if starts.size == 0:
-        return np.empty(0, np.uint64), starts
+        return np.empty(0, np.uint64), starts, np.empty(0, bool)
     prefix = raw * _POW[1 : raw.size + 1]  # B**(i+1) so that prefix[-1] can stand for 0
     np.cumsum(prefix, out=prefix)
     below = prefix[starts - 1]
     below[starts == 0] = 0
     hashes = (prefix[ends - 1] - below) * _POW_INV[starts + 1]
     hashes += (ends - starts).astype(np.uint64) * _LENGTH_MULT
-    return fmix64(hashes), starts
+    first, last = raw[starts], raw[ends - 1]
+    numeric = (first >= 48) & (first <= 57) & (last >= 48) & (last <= 57)
+    return fmix64(hashes), starts, numeric
+
+
+def number_grams(numeric: B, n: int) -> B:
+    """Per n-gram: are all its ``n`` words numbers? (Counting sequences and tables of
+    figures match everywhere and carry no protected expression; they are never stored.)"""
+    count = numeric.size - n + 1
+    if count <= 0:
+        return np.empty(0, bool)
+    running = np.concatenate(([0], np.cumsum(numeric, dtype=np.int64)))
+    all_numbers: B = (running[n:] - running[:count]) == n
+    return all_numbers
 
 
 def gram_hashes(words: U64, n: int) -> U64:
