@@ -325,3 +325,24 @@ def test_runs_of_numbers_are_not_protected(tmp_path: Path) -> None:
     guard = Guard.open(build_index([str(src)], tmp_path / "i").index, detectors=[])
     assert not guard.check(f"counting: {table}").spans
     assert guard.check("A table of figures follows. 0 1 2 3 4 5 6 7 8 9 10").spans
+
+
+def test_inputs_over_one_hashing_chunk_hash_the_same() -> None:
+    from clearance.guard.hashing import CHUNK_BYTES
+
+    words = [f"w{i % 977}" for i in range(CHUNK_BYTES // 3)]  # > one chunk of bytes
+    data = " ".join(words).encode()
+    assert len(data) > CHUNK_BYTES
+    whole = word_hashes(data)
+    assert whole.size == len(words)
+    half = len(words) // 2
+    parts = np.concatenate(
+        [word_hashes(" ".join(words[:half]).encode()), word_hashes(" ".join(words[half:]).encode())]
+    )
+    assert np.array_equal(whole, parts)
+
+
+def test_hostile_output_with_detectors(index: Path) -> None:
+    guard = Guard.open(index, detectors=["copyright", "license-text"])
+    for text in ("\ud800\udfff lone surrogates", "\x00" * 10_000, "©" * 50_000):
+        assert guard.check(text).verdict in ("pass", "review")

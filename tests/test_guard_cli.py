@@ -196,3 +196,10 @@ def test_build_progress_and_bad_corpus(tmp_path: Path) -> None:
     (corpus / "bad.jsonl").write_bytes(b'{"text": "ok ok"}\n\xff\xfe garbage\n')
     built = build_index([str(corpus)], tmp_path / "i")
     assert built.documents >= 2 and built.problems >= 1
+
+
+def test_jsonl_from_stdin(index: Path) -> None:
+    lines = json.dumps({"id": "x", "text": COPY}) + "\n"
+    result = runner.invoke(app, ["guard", "check", str(index), "--jsonl", "-"], input=lines)
+    assert result.exit_code == 5
+    assert json.loads(result.stdout)["id"] == "x"

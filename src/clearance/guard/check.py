@@ -10,7 +10,6 @@ see up to ``stride - 1`` copied words beyond the outermost stored n-grams.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -272,9 +271,6 @@ class Guard:
     def check_many(self, records: Iterable[tuple[str, str]]) -> Iterable[tuple[str, Verdict]]:
         for output_id, text in records:
             yield output_id, self.check(text, output_id=output_id)
-
-    def fingerprint(self) -> str:
-        return hashlib.sha256(repr(self.manifest.to_json()).encode()).hexdigest()[:16]
 
 
 def _worst(a: VerdictName, b: VerdictName) -> VerdictName:
