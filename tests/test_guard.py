@@ -346,3 +346,20 @@ def test_hostile_output_with_detectors(index: Path) -> None:
     guard = Guard.open(index, detectors=["copyright", "license-text"])
     for text in ("\ud800\udfff lone surrogates", "\x00" * 10_000, "©" * 50_000):
         assert guard.check(text).verdict in ("pass", "review")
+
+
+def test_word_hashes_of_every_length_are_distinct_and_position_free() -> None:
+    rng = random.Random(3)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    vocabulary = sorted(
+        {"".join(rng.choice(letters) for _ in range(n)) for n in range(1, 300) for _ in range(20)}
+        | {"a" * n for n in range(1, 300)}  # prefixes of each other: lengths must tell apart
+    )
+    hashes = word_hashes(" ".join(vocabulary).encode())
+    assert len(set(hashes.tolist())) == len(vocabulary)
+    shuffled = vocabulary[:]
+    rng.shuffle(shuffled)
+    again = dict(
+        zip(shuffled, word_hashes(("  " + " ".join(shuffled)).encode()).tolist(), strict=True)
+    )
+    assert [again[w] for w in vocabulary] == hashes.tolist()

@@ -1,14 +1,16 @@
 """Vectorised 64-bit hashes of words and word n-grams (numpy, no Python loop per word).
 
 Why our own code: the index is the product, and the per-word Python loop of a hashing
-library (``hashlib``, ``xxhash``) costs more than the rest of the build together. Words are
-hashed with a polynomial hash read off one prefix sum (three array passes over the bytes),
-then finalised with MurmurHash3's 64-bit mixer; an n-gram hash is a sum of word hashes times
+library (``hashlib``, ``xxhash``) costs more than the rest of the build together. A word is
+read as 8-byte lanes gathered straight from the byte buffer (a handful of array operations
+per word, none per byte beyond finding the word boundaries), then finalised with
+MurmurHash3's 64-bit mixer; an n-gram hash is a sum of word hashes times
 per-position odd constants, mixed again. Stable across processes and machines (fixed seed).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Final
 
 import numpy as np
@@ -20,23 +22,16 @@ _SEED: Final = 0x636C656172616E63  # "clearanc"
 _rng = np.random.Generator(np.random.PCG64(_SEED))
 #: odd multipliers, one per n-gram position (up to 32-grams).
 _GRAM_MULT: Final = _rng.integers(0, 2**63, size=32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-#: polynomial base (odd, so invertible modulo 2**64) and its inverse.
-_BASE: Final = int(_rng.integers(0, 2**62, dtype=np.uint64)) * 2 + 1
-_BASE_INV: Final = pow(_BASE, -1, 2**64)
+#: words up to MAX_LANES * 8 bytes are hashed as 8-byte lanes; longer ones with BLAKE2b.
+MAX_LANES: Final = 32
+_LANE_MULT: Final = _rng.integers(0, 2**63, size=MAX_LANES, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
 #: bytes hashed per array pass; a longer input is cut at a separator.
 CHUNK_BYTES: Final = 1 << 22
 _LENGTH_MULT: Final = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _powers(base: int, count: int) -> U64:
-    out = np.full(count, base, np.uint64)
-    out[0] = 1
-    np.multiply.accumulate(out, out=out)
-    return out
-
-
-_POW: Final = _powers(_BASE, CHUNK_BYTES + 1)
-_POW_INV: Final = _powers(_BASE_INV, CHUNK_BYTES + 1)
+#: keeps the first k bytes (little-endian) of a lane, k = 0..8
+_MASKS: Final = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 
 def fmix64(x: U64) -> U64:
@@ -60,9 +55,9 @@ def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64], B]:
     """Word hashes of ``data``, each word's start byte offset, and whether it looks like a
     number (first and last byte are digits: ``1``, ``2023``, ``3.14`` folded to ``3 14``).
 
-    A polynomial hash over bytes from one prefix sum (``sum b[i] * B**i`` modulo 2**64),
-    each word's slice rescaled by ``B**-start`` so the hash does not depend on where the word
-    sits; then mixed with its length by ``fmix64``. Three array passes in all.
+    A word's bytes are read as little-endian 8-byte lanes straight from the buffer (one
+    gather per lane, bytes past the word masked off), each lane times its own odd constant,
+    plus the length, then mixed by ``fmix64``: work per word, not per byte.
     """
     view = memoryview(data)
     parts: list[U64] = []
@@ -93,12 +88,25 @@ def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64
     starts, ends = bounds[::2], bounds[1::2]
     if starts.size == 0:
         return np.empty(0, np.uint64), starts, np.empty(0, bool)
-    prefix = raw * _POW[1 : raw.size + 1]  # B**(i+1) so that prefix[-1] can stand for 0
-    np.cumsum(prefix, out=prefix)
-    below = prefix[starts - 1]
-    below[starts == 0] = 0
-    hashes = (prefix[ends - 1] - below) * _POW_INV[starts + 1]
-    hashes += (ends - starts).astype(np.uint64) * _LENGTH_MULT
+    lengths = ends - starts
+    padded = np.zeros(raw.size + 8, np.uint8)
+    padded[: raw.size] = raw
+    # every byte offset as the start of an unaligned little-endian uint64 (a view, no copy)
+    lanes = np.ndarray(shape=(raw.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    hashes = (lanes[starts] & _MASKS[np.minimum(lengths, 8)]) * _LANE_MULT[0]
+    todo = np.flatnonzero(lengths > 8)
+    lane = 1
+    while todo.size and lane < MAX_LANES:
+        rest = lengths[todo] - 8 * lane
+        part = lanes[starts[todo] + 8 * lane] & _MASKS[np.minimum(rest, 8)]
+        hashes[todo] += part * _LANE_MULT[lane]
+        todo = todo[rest > 8]
+        lane += 1
+    for i in todo.tolist():  # words over MAX_LANES * 8 bytes (rare): keyed BLAKE2b
+        word = raw[starts[i] : ends[i]].tobytes()
+        digest = hashlib.blake2b(word, digest_size=8, key=b"clearance-guard").digest()
+        hashes[i] = np.uint64(int.from_bytes(digest, "little"))
+    hashes += lengths.astype(np.uint64) * _LENGTH_MULT
     first, last = raw[starts], raw[ends - 1]
     numeric = (first >= 48) & (first <= 57) & (last >= 48) & (last <= 57)
     return fmix64(hashes), starts, numeric

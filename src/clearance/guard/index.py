@@ -35,7 +35,7 @@ from clearance.model.errors import ConfigError, RunError
 
 FORMAT: Final = "clearance-guard-index"
 FORMAT_VERSION: Final = 1
-HASH_NAME: Final = "poly64-fmix64/v1"
+HASH_NAME: Final = "lanes64-fmix64/v1"
 MANIFEST: Final = "manifest.json"
 #: at most this many documents are kept per n-gram; boilerplate beyond it names a sample.
 MAX_DOCS_PER_KEY: Final = 32
