@@ -9,6 +9,11 @@ INDEX/
   allow/keys.npy             sorted unique hashes of every allowlisted n-gram (subtracted)
 ```
 
+Why our own format rather than a library: what the guard needs is narrow (exact lookups of
+64-bit keys with a document payload, appendable segments, zero start-up cost through
+``np.load(mmap_mode="r")``), and sorted numpy arrays give it in a few lines with no new
+dependency; a key-value store or a search engine would add a server or a heavy extra.
+
 Segments are written to a temporary folder and renamed into place, and the manifest is
 replaced atomically last, so a crash never leaves a half-written index that looks complete.
 ``add`` writes a new segment; ``merge`` rewrites all segments as one.
@@ -20,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -229,6 +235,7 @@ class Segment:
     keys: U64
     docs: npt.NDArray[np.unsignedinteger[Any]]
     _documents: list[DocumentRef] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, folder: Path, *, in_memory: bool = False) -> Segment:
@@ -243,10 +250,11 @@ class Segment:
 
     @property
     def documents(self) -> list[DocumentRef]:
-        if self._documents is None:
-            with (self.folder / "documents.jsonl").open(encoding="utf-8") as lines:
-                self._documents = [DocumentRef(**json.loads(line)) for line in lines]
-        return self._documents
+        with self._lock:  # service threads may ask at the same time
+            if self._documents is None:
+                with (self.folder / "documents.jsonl").open(encoding="utf-8") as lines:
+                    self._documents = [DocumentRef(**json.loads(line)) for line in lines]
+            return self._documents
 
     def lookup(self, grams: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """(gram index, document number) for every stored match of ``grams``."""
