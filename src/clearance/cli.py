@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance import __version__
+from clearance.cli_guard import guard_app
 from clearance.cli_licenses import licenses_command
 from clearance.cli_policy import (
     LedgerOpt,
@@ -495,6 +496,7 @@ app.command("override")(override_command)
 app.command("gate")(gate_command)
 app.command("policies")(policies_command)
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(guard_app, name="guard")
 
 
 @app.command("detectors")
