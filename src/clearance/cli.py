@@ -29,6 +29,7 @@ from rich.text import Text
 
 from clearance import __version__
 from clearance.cli_licenses import licenses_command
+from clearance.cli_terms import terms_command
 from clearance.detectors.base import registry
 from clearance.executors.batch import ShardResult
 from clearance.executors.local import default_workers
@@ -433,6 +434,7 @@ def findings(
 
 
 app.command("licenses")(licenses_command)
+app.command("terms")(terms_command)
 
 
 @app.command("detectors")

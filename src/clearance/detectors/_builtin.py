@@ -12,6 +12,7 @@ from clearance.detectors.signals import (
     exif,
     pdf,
     source_audit,
+    terms_review,
     xmp,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "source_audit",
     "spdx_tag",
     "statements",
+    "terms_review",
     "text",
     "xmp",
 ]

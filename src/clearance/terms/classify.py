@@ -17,7 +17,7 @@ from clearance.terms.rules import Category, Cues, Pattern, Rules
 from clearance.terms.segment import Clause
 
 _SENTENCE: Final = re.compile(
-    r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bU\.S)(?<!\bNo)(?<=[.!?])\s+(?=[A-Z0-9(\"“‘])"
+    r"(?<!\b[A-Z])(?<!\be\.g)(?<!\bi\.e)(?<!\bU\.S)(?<!\bNo)(?<=[.!?])\s+(?=[A-Z0-9(\"\u201c\u2018])"
 )
 QUOTE_MAX: Final = 320
 MAX_SENTENCE: Final = 2_000
@@ -94,6 +94,7 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
     matches: list[Match] = []
     lead = clause.lead.rstrip(":") + " " if clause.lead else ""
     for sentence in sentences(clause.text):
+        found: list[Match] = []
         seen: set[tuple[str, str]] = set()
         for category in rules.categories:
             for pattern in category.patterns:
@@ -102,6 +103,8 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
                     continue
                 prefix = lead + sentence[: m.start()]
                 polarity = polarity_of(rules.cues, pattern, prefix, sentence[m.end() :])
+                if category.decided_only and polarity not in ("grants", "prohibits"):
+                    continue
                 target = _target(category, polarity)
                 if target is None or (target, polarity) in seen:
                     continue
@@ -109,12 +112,19 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
                 quote = _quote(sentence, m.start(), m.end())
                 if lead and not sentence.startswith(clause.lead):
                     quote = f"[{clause.lead.strip()}] {quote}"
-                matches.append(
+                found.append(
                     Match(
-                        target, polarity, pattern.id, quote, clause.section, clause.page,
+                        target,
+                        polarity,
+                        pattern.id,
+                        quote,
+                        clause.section,
+                        clause.page,
                         clause.index,
                     )
                 )
+        polar = {m.category for m in found if m.polarity != "neutral"}
+        matches.extend(m for m in found if m.polarity != "neutral" or m.category not in polar)
     return matches
 
 

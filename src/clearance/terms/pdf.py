@@ -30,8 +30,7 @@ def read_pdf(data: bytes, name: str, *, max_pages: int) -> Document:
                 opened = reader.decrypt("")
             except DependencyError as exc:
                 raise EncryptedDocument(
-                    f"{name}: encrypted PDF; decrypting it needs the 'cryptography' package "
-                    f"({exc})"
+                    f"{name}: encrypted PDF; decrypting it needs the 'cryptography' package ({exc})"
                 ) from exc
             if not opened:
                 raise EncryptedDocument(
@@ -52,7 +51,9 @@ def read_pdf(data: bytes, name: str, *, max_pages: int) -> Document:
     except (EncryptedDocument, DocumentTooLarge):
         raise
     except Exception as exc:  # pypdf raises many types on damaged or hostile files
-        raise UnreadableDocument(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        raise UnreadableDocument(
+            f"{name}: not a readable PDF ({type(exc).__name__}: {exc})"
+        ) from exc
     if count and len(empty) == count:
         raise NeedsOCR(
             f"{name}: no text layer on any of its {count} page(s) (a scanned image?); "

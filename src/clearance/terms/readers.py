@@ -177,8 +177,9 @@ def _split_numbered(lines: list[str], page: int | None) -> list[Block]:
 
 
 _BLOCK_TAGS: Final = frozenset(
-    "p div li ul ol br tr td th section article header footer table dd dt blockquote "
-    "h1 h2 h3 h4 h5 h6 hr pre main nav aside".split()
+    {"p", "div", "li", "ul", "ol", "br", "tr", "td", "th", "section", "article", "header"}
+    | {"footer", "table", "dd", "dt", "blockquote", "hr", "pre", "main", "nav", "aside"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6"}
 )
 _SKIP_TAGS: Final = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 

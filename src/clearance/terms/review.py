@@ -82,7 +82,9 @@ class Review:
         return {c.category: c for c in self.categories if c.present}
 
 
-def review_path(path: str | Path, *, purpose: str | None = None, max_bytes: int = MAX_BYTES) -> Review:
+def review_path(
+    path: str | Path, *, purpose: str | None = None, max_bytes: int = MAX_BYTES
+) -> Review:
     try:
         document = read_path(path, max_bytes=max_bytes)
     except TermsError as exc:
@@ -130,7 +132,7 @@ def review_document(document: Document, *, purpose: str | None = None) -> Review
         CategoryResult(c.id, c.group, c.title, tuple(m for m in matches if m.category == c.id))
         for c in rules.categories
     )
-    missing = _missing(categories)
+    missing = missing_clauses(categories)
     review = _replace(base, categories=categories, missing=missing)
     if purpose is not None:
         review = _replace(review, assessments=assess(review, purpose))
@@ -143,7 +145,8 @@ def _replace(review: Review, **changes: object) -> Review:
     return replace(review, **changes)  # type: ignore[arg-type]
 
 
-def _missing(categories: tuple[CategoryResult, ...]) -> tuple[Missing, ...]:
+def missing_clauses(categories: tuple[CategoryResult, ...]) -> tuple[Missing, ...]:
+    """The gaps (missing-clause rules) of one text, or of several texts' merged categories."""
     by_id = {c.category: c for c in categories}
     out: list[Missing] = []
     for rule in load_purposes().missing:

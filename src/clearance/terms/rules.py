@@ -36,6 +36,7 @@ class Category:
     title: str
     patterns: tuple[Pattern, ...]
     when_prohibited: str | None = None
+    decided_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,14 @@ def parse_rules(data: dict[str, Any]) -> Rules:
                 Pattern(f"{cid}#{p['id']}", _compile(p["regex"], cid), polarity, default)
             )
         categories.append(
-            Category(cid, raw["group"], raw["title"], tuple(patterns), raw.get("when_prohibited"))
+            Category(
+                cid,
+                raw["group"],
+                raw["title"],
+                tuple(patterns),
+                raw.get("when_prohibited"),
+                bool(raw.get("decided_only", False)),
+            )
         )
     for cat in categories:
         if cat.when_prohibited and cat.when_prohibited not in seen:

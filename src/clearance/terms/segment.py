@@ -1,6 +1,6 @@
 """Split a document into clauses that keep their section number, heading and page.
 
-Numbering is read as agreements write it: "Section 2 – Scope." / "Article 4" / "3." / "3.2"
+Numbering is read as agreements write it: "Section 2 - Scope." / "Article 4" / "3." / "3.2"
 open a section, "a." / "(b)" a subsection, "1." or "(i)" inside a lettered subsection a
 further level. A paragraph ending in ":" ("You may not:") is the *lead* of the list items
 that follow it, so "(iii) use the data to train models" is read with "You may not" before it.
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from clearance.terms.readers import Block, Document
+from clearance.terms.readers import Document
 
 _SECTION: Final = re.compile(
     r"^(?:section|article|clause|§)\s*(\d+(?:\.\d+)*)[.:)]?(?=\s|$)", re.IGNORECASE
@@ -114,9 +114,7 @@ def segment(document: Document) -> list[Clause]:
         if level and lead and level <= lead_level:
             lead, lead_level = "", 0
         section = numbering.label() or heading
-        clauses.append(
-            Clause(text, section, block.page, heading, lead=lead, index=len(clauses))
-        )
+        clauses.append(Clause(text, section, block.page, heading, lead=lead, index=len(clauses)))
         if text.endswith(":") and len(text) < 400:
             lead, lead_level = text, level
         elif level == 0 and lead and not text[:1].islower():
@@ -126,6 +124,9 @@ def segment(document: Document) -> list[Clause]:
 
 def _looks_like_heading(text: str) -> bool:
     """A short line without sentence punctuation, e.g. "LIMITATION OF LIABILITY"."""
-    return len(text) <= 80 and not text.endswith((".", ":", ";", ",")) and (
-        text.isupper() or text.istitle()
-    ) and len(text.split()) <= 10
+    return (
+        len(text) <= 80
+        and not text.endswith((".", ":", ";", ","))
+        and (text.isupper() or text.istitle())
+        and len(text.split()) <= 10
+    )
