@@ -72,7 +72,10 @@ def polarity_of(cues: Cues, pattern: Pattern, prefix: str, suffix: str) -> str:
     if pattern.polarity != "auto":
         return pattern.polarity
     scope = _scope(cues, prefix)
+    if any(p.search(scope) for p in cues.unrestricted):
+        return "grants"
     flips = _count(cues.negators, scope) + _count(cues.exceptors, scope)
+    flips += any(p.search(scope) for p in cues.restriction_before)
     if any(p.search(suffix) for p in cues.after_negators):
         flips += 1
     if flips % 2 == 1:
@@ -95,14 +98,19 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
     lead = clause.lead.rstrip(":") + " " if clause.lead else ""
     for sentence in sentences(clause.text):
         found: list[Match] = []
+        defines = any(p.search(sentence) for p in rules.cues.definition)
         seen: set[tuple[str, str]] = set()
         for category in rules.categories:
+            if defines and category.skip_definitions:
+                continue
             for pattern in category.patterns:
                 m = pattern.regex.search(sentence)
                 if m is None:
                     continue
                 prefix = lead + sentence[: m.start()]
                 polarity = polarity_of(rules.cues, pattern, prefix, sentence[m.end() :])
+                if polarity == "prohibits" and category.negated_polarity:
+                    polarity = category.negated_polarity
                 if category.decided_only and polarity not in ("grants", "prohibits"):
                     continue
                 target = _target(category, polarity)
@@ -123,6 +131,7 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
                         clause.index,
                     )
                 )
+                break  # the first pattern of a category that matches wins
         polar = {m.category for m in found if m.polarity != "neutral"}
         matches.extend(m for m in found if m.polarity != "neutral" or m.category not in polar)
     return matches

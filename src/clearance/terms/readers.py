@@ -112,10 +112,17 @@ def read_bytes(data: bytes, name: str, *, max_bytes: int = MAX_BYTES) -> Documen
         elif fmt == "md":
             blocks = text_blocks(decoded.text, markdown=True)
         else:
-            blocks = text_blocks(_strip_front_matter(decoded.text))
+            blocks = text_blocks(
+                _strip_front_matter(decoded.text), markdown=_has_md_headings(decoded.text)
+            )
         doc = Document(name, fmt, tuple(blocks), notes=notes)
     _check_chars(doc.text, name)
     return doc
+
+
+def _has_md_headings(text: str) -> bool:
+    """Plain-text files often use markdown headings (``### 9.0 Termination``)."""
+    return re.search(r"^#{1,6} \S", text[:200_000], re.M) is not None
 
 
 def _check_chars(text: str, name: str) -> None:

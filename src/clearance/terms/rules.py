@@ -37,6 +37,8 @@ class Category:
     patterns: tuple[Pattern, ...]
     when_prohibited: str | None = None
     decided_only: bool = False
+    negated_polarity: str | None = None
+    skip_definitions: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class Cues:
     contrasts: tuple[re.Pattern[str], ...]
     permissions: tuple[re.Pattern[str], ...]
     after_negators: tuple[re.Pattern[str], ...]
+    unrestricted: tuple[re.Pattern[str], ...]
+    definition: tuple[re.Pattern[str], ...]
+    restriction_before: tuple[re.Pattern[str], ...]
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,16 @@ def parse_rules(data: dict[str, Any]) -> Rules:
     cues = Cues(
         **{
             key: tuple(_compile(p, f"cues.{key}") for p in cues_raw.get(key, ()))
-            for key in ("negators", "exceptors", "contrasts", "permissions", "after_negators")
+            for key in (
+                "negators",
+                "exceptors",
+                "contrasts",
+                "permissions",
+                "after_negators",
+                "unrestricted",
+                "definition",
+                "restriction_before",
+            )
         }
     )
     categories: list[Category] = []
@@ -138,6 +152,8 @@ def parse_rules(data: dict[str, Any]) -> Rules:
                 tuple(patterns),
                 raw.get("when_prohibited"),
                 bool(raw.get("decided_only", False)),
+                raw.get("negated_polarity"),
+                bool(raw.get("skip_definitions", False)),
             )
         )
     for cat in categories:

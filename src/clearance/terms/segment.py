@@ -104,15 +104,17 @@ def segment(document: Document) -> list[Clause]:
             continue
         level = numbering.update(text)
         if block.heading or (level == 0 and _looks_like_heading(text)):
+            # A heading names the section ("Limitation of Liability"): it is kept as a short
+            # clause, since a heading alone is evidence of what the section is about.
             heading = text
             lead, lead_level = "", 0
             if level == 0:
                 numbering.letter = numbering.sub = ""
-            if not block.heading:
-                continue
+            section = numbering.label() or heading
+            clauses.append(Clause(text, section, block.page, heading, index=len(clauses)))
             continue
-        if level and lead and level <= lead_level:
-            lead, lead_level = "", 0
+        if level and lead and (level <= lead_level or (lead_level == 0 and level == 1)):
+            lead, lead_level = "", 0  # a new section ends the list the lead introduced
         section = numbering.label() or heading
         clauses.append(Clause(text, section, block.page, heading, lead=lead, index=len(clauses)))
         if text.endswith(":") and len(text) < 400:
