@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from terms_eval import (  # noqa: E402
+from terms_eval import (
     Score,
     load_labels,
     predict_keywords,
@@ -39,8 +39,17 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--errors", action="store_true", help="list every FP/FN")
     parser.add_argument("--public-only", action="store_true")
+    parser.add_argument(
+        "--split", choices=("all", "dev", "heldout"), default="all", help="dev: texts the "
+        "rules were tuned on; heldout: labelled afterwards, never tuned on"
+    )
     args = parser.parse_args()
-    labels = [lab for lab in load_labels() if lab.public or not args.public_only]
+    labels = [
+        lab
+        for lab in load_labels()
+        if (lab.public or not args.public_only)
+        and (args.split == "all" or lab.heldout == (args.split == "heldout"))
+    ]
     problems = [p for lab in labels for p in quote_problems(lab)]
     if problems:
         print("label errors:\n" + "\n".join(problems))
@@ -53,7 +62,8 @@ def main() -> int:
     ours, our_errors = score(labels, predict_rules)
     base, _ = score(labels, predict_keywords)
     print(
-        f"{len(labels)} texts ({sum(lab.public for lab in labels)} public), "
+        f"{len(labels)} texts ({sum(lab.public for lab in labels)} public, "
+        f"{sum(lab.heldout for lab in labels)} held out), "
         f"{sum(len(lab.present) for lab in labels)} labelled present categories; "
         f"median review {statistics.median(timings) * 1000:.0f} ms/text"
     )
@@ -78,8 +88,16 @@ def main() -> int:
     pol = f"{total.polarity_ok}/{total.tp}"
     print(
         sep.join(
-            ["all (micro)", str(total.tp + total.fn), fmt(total.precision), fmt(total.recall), pol]
-            + [fmt(total_kw.precision), fmt(total_kw.recall), ""]
+            [
+                "all (micro)",
+                str(total.tp + total.fn),
+                fmt(total.precision),
+                fmt(total.recall),
+                pol,
+                fmt(total_kw.precision),
+                fmt(total_kw.recall),
+                "",
+            ]
         )
     )
     if args.errors:

@@ -30,6 +30,7 @@ class Labelled:
     title: str
     present: dict[str, dict[str, Any]]
     public: bool  # a real public text (not one written for the tests)
+    heldout: bool  # labelled after the rules were tuned, and not used to tune them
 
 
 def text_path(ref: str) -> Path:
@@ -52,6 +53,7 @@ def load_labels() -> list[Labelled]:
                 raw["title"],
                 raw.get("present") or {},
                 raw["text"].startswith("licensedcode:"),
+                raw.get("split") == "heldout",
             )
         )
     return out
