@@ -40,8 +40,10 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list every FP/FN")
     parser.add_argument("--public-only", action="store_true")
     parser.add_argument(
-        "--split", choices=("all", "dev", "heldout"), default="all", help="dev: texts the "
-        "rules were tuned on; heldout: labelled afterwards, never tuned on"
+        "--split",
+        choices=("all", "dev", "heldout"),
+        default="all",
+        help="dev: texts the rules were tuned on; heldout: labelled afterwards, never tuned on",
     )
     args = parser.parse_args()
     labels = [

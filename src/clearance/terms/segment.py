@@ -65,7 +65,9 @@ class _Numbering:
             return 1
         if m := _DOTTED.match(text):
             self.top, self.letter, self.sub = m.group(1), "", ""
-            return 1
+            # "2.1" is a level below "2.", "2.1.1" below that ("2.0" is the section itself)
+            parts = m.group(1).split(".")
+            return 1 if parts[1:] == ["0"] else min(len(parts), 3)
         roman = _ROMAN.match(text)
         if roman and (self.letter or self.top) and self._is_roman(roman.group(1).lower()):
             self.sub = roman.group(1).lower()
