@@ -104,6 +104,8 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
             if defines and category.skip_definitions:
                 continue
             for pattern in category.patterns:
+                if defines and pattern.skip_definitions:
+                    continue
                 m = pattern.regex.search(sentence)
                 if m is None:
                     continue

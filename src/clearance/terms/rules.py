@@ -27,6 +27,7 @@ class Pattern:
     regex: re.Pattern[str]
     polarity: str  # a POLARITIES value or "auto"
     default: str
+    skip_definitions: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,13 @@ def parse_rules(data: dict[str, Any]) -> Rules:
             if polarity not in (*POLARITIES, "auto") or default not in POLARITIES:
                 raise ConfigError(f"{cid}#{p['id']}: unknown polarity", file="patterns.yaml")
             patterns.append(
-                Pattern(f"{cid}#{p['id']}", _compile(p["regex"], cid), polarity, default)
+                Pattern(
+                    f"{cid}#{p['id']}",
+                    _compile(p["regex"], cid),
+                    polarity,
+                    default,
+                    bool(p.get("skip_definitions", False)),
+                )
             )
         categories.append(
             Category(

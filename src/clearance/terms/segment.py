@@ -49,6 +49,7 @@ class _Numbering:
         self.letter = ""
         self.sub = ""
         self.explicit = False  # "Section N" seen: bare "1." is then a lower level
+        self.depth = 0  # depth of the current section number ("2.1" = 2)
 
     def label(self) -> str:
         out = self.top
@@ -59,30 +60,33 @@ class _Numbering:
         return out
 
     def update(self, text: str) -> int:
-        """Advance on a numbered block; the level it opened (1-3) or 0 for none."""
+        """Advance on a numbered block; the depth it opened (1 = section) or 0 for none."""
         if m := _SECTION.match(text):
             self.top, self.letter, self.sub, self.explicit = m.group(1), "", "", True
+            self.depth = 1
             return 1
         if m := _DOTTED.match(text):
             self.top, self.letter, self.sub = m.group(1), "", ""
             # "2.1" is a level below "2.", "2.1.1" below that ("2.0" is the section itself)
             parts = m.group(1).split(".")
-            return 1 if parts[1:] == ["0"] else min(len(parts), 3)
+            self.depth = 1 if parts[1:] == ["0"] else len(parts)
+            return self.depth
         roman = _ROMAN.match(text)
         if roman and (self.letter or self.top) and self._is_roman(roman.group(1).lower()):
             self.sub = roman.group(1).lower()
-            return 3
+            return self.depth + 2
         if m := _LETTER.match(text):
             self.letter, self.sub = m.group(1), ""
-            return 2
+            return self.depth + 1
         if m := _NUMBER.match(text):
             if self.explicit and self.top:
                 if self.letter:
                     self.sub = m.group(1)
-                    return 3
+                    return self.depth + 2
                 self.letter = m.group(1)
-                return 2
+                return self.depth + 1
             self.top, self.letter, self.sub = m.group(1), "", ""
+            self.depth = 1
             return 1
         return 0
 
