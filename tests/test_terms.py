@@ -319,3 +319,12 @@ def test_quotes_are_verbatim_text(parts: list[str]) -> None:
             quote = quote.split("] ", 1)[1]
         quote = quote.strip("…")
         assert " ".join(quote.split()) in flat
+
+
+def test_public_api() -> None:
+    import clearance.terms
+
+    assert sorted(clearance.terms.__all__) == sorted(
+        ["NOT_LEGAL_ADVICE", "Assessment", "CategoryResult", "Match", "Missing", "Review",
+         "purposes", "review_bytes", "review_document", "review_path"]
+    )  # fmt: skip

@@ -4,9 +4,12 @@ The agreements are read once per worker process in ``configure`` and their findi
 per source; ``detect`` only stamps the cached findings with the item id, so the per-item
 cost is a list copy. ``source-audit`` records *that* an agreement is on file (its path and
 sha256) and what ``terms`` the manifest declares; this detector records *what the text
-says*: one ``terms`` finding per clause category and polarity (value = category, e.g.
-``prohibition/ai-training``; rule = ``terms-review/<polarity>/<pattern>``), and one per
-missing clause (``risk/indemnity-missing``). Missing clauses are judged over all of a
+says*: one ``terms`` finding per clause category that a purpose acts on (value = category,
+e.g. ``prohibition/ai-training``; rule = ``terms-review/<polarity>/<pattern>``, with the most
+restrictive polarity found), and one per missing clause (``risk/indemnity-missing``). The
+informational categories (term, territory, liability caps...) stay in ``clearance terms``
+unless the scan option ``terms_all_categories`` is true: every finding is written once per
+item, so the table stays small. Missing clauses are judged over all of a
 source's texts together. An agreement that cannot be reviewed (encrypted, scanned, not
 English, corrupt) gives an ``error`` finding, so its items go to review. Not legal advice.
 """
@@ -24,6 +27,7 @@ from clearance.model.item import Item
 from clearance.sources.manifest import Source
 from clearance.terms import CategoryResult, Review, review_path
 from clearance.terms.review import missing_clauses
+from clearance.terms.rules import load_purposes
 
 _PLACEHOLDER = "<item>"
 
@@ -42,8 +46,11 @@ class TermsReviewDetector(Detector):
     def __init__(self) -> None:
         super().__init__()
         self._findings: dict[str, tuple[Finding, ...]] = {}
+        self._categories: frozenset[str] | None = scan_categories()
 
     def configure(self, context: DetectorContext) -> None:
+        if context.option("terms_all_categories", False):
+            self._categories = None
         for source in context.sources:
             files = agreement_files(source)
             if files:
@@ -71,7 +78,10 @@ class TermsReviewDetector(Detector):
                 continue
             reviewed.append(review)
             for category in review.categories:
-                out.extend(self._category_findings(category, label))
+                if category.present and (
+                    self._categories is None or category.category in self._categories
+                ):
+                    out.append(self._category_finding(category, label))
         if reviewed:
             merged = _merge([r.categories for r in reviewed])
             names = ", ".join(Path(r.name).name for r in reviewed)
@@ -86,16 +96,16 @@ class TermsReviewDetector(Detector):
                 )
         return tuple(out)
 
-    def _category_findings(self, category: CategoryResult, label: str) -> Iterator[Finding]:
-        for polarity in category.polarities:
-            first = next(m for m in category.matches if m.polarity == polarity)
-            where = f" {first.where}" if first.where else ""
-            yield self._finding(
-                value=category.category,
-                confidence=0.6 if polarity == "neutral" else 0.8,
-                rule=f"terms-review/{polarity}/{first.rule}",
-                evidence=f"{label}{where}: \u201c{first.quote}\u201d",
-            )
+    def _category_finding(self, category: CategoryResult, label: str) -> Finding:
+        polarity = category.polarities[0]  # the most restrictive one found
+        first = next(m for m in category.matches if m.polarity == polarity)
+        where = f" {first.where}" if first.where else ""
+        return self._finding(
+            value=category.category,
+            confidence=0.6 if polarity == "neutral" else 0.8,
+            rule=f"terms-review/{polarity}/{first.rule}",
+            evidence=f"{label}{where}: \u201c{first.quote}\u201d",
+        )
 
     def _finding(self, **fields: object) -> Finding:
         return Finding(
@@ -105,6 +115,12 @@ class TermsReviewDetector(Detector):
             kind="terms",
             **fields,  # type: ignore[arg-type]
         )
+
+
+def scan_categories() -> frozenset[str]:
+    """The categories some purpose acts on (purposes.yaml): the ones a scan records."""
+    purposes = load_purposes()
+    return frozenset(r.target for p in purposes.purposes.values() for r in p.rules)
 
 
 def agreement_files(source: Source) -> list[tuple[str, str]]:
