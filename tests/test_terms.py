@@ -328,3 +328,10 @@ def test_public_api() -> None:
         ["NOT_LEGAL_ADVICE", "Assessment", "CategoryResult", "Match", "Missing", "Review",
          "purposes", "review_bytes", "review_document", "review_path"]
     )  # fmt: skip
+
+
+def test_an_indemnity_for_something_else_does_not_cover_ip_claims() -> None:
+    narrow = b"Vendor shall indemnify Customer for late delivery fees."
+    assert "risk/indemnity-missing" in {m.id for m in review_bytes(narrow, "t.txt").missing}
+    broad = b"Vendor shall indemnify Customer against any third-party claim of infringement."
+    assert "risk/indemnity-missing" not in {m.id for m in review_bytes(broad, "t.txt").missing}
