@@ -335,3 +335,13 @@ def test_an_indemnity_for_something_else_does_not_cover_ip_claims() -> None:
     assert "risk/indemnity-missing" in {m.id for m in review_bytes(narrow, "t.txt").missing}
     broad = b"Vendor shall indemnify Customer against any third-party claim of infringement."
     assert "risk/indemnity-missing" not in {m.id for m in review_bytes(broad, "t.txt").missing}
+
+
+def test_indemnity_and_liability_details_say_for_what_and_the_cap() -> None:
+    review = review_path(AGREEMENTS / "restrictive-vendor.md")
+    present = review.present()
+    indemnity = next(m for m in present["risk/indemnity"].matches if m.polarity == "grants")
+    details = dict(indemnity.details)
+    assert details["covers"].startswith("any third-party claim that the Data infringes")
+    cap = dict(present["risk/limitation-of-liability"].matches[0].details)["cap"]
+    assert cap == "the fees paid in the twelve months before the claim"

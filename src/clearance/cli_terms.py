@@ -85,6 +85,8 @@ def _print_table(console: Console, review: Review) -> None:
     for c in review.categories:
         first = c.matches[0] if c.matches else None
         evidence = f"{first.where}: “{first.quote[:160]}”" if first else ""
+        if first is not None and first.details:
+            evidence += "".join(f"\n{k}: {v}" for k, v in first.details)
         table.add_row(
             c.category, "yes" if c.present else "-", ", ".join(c.polarities), escape(evidence)
         )

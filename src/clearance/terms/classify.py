@@ -32,6 +32,8 @@ class Match:
     section: str
     page: int | None
     clause: int
+    #: (name, text) read from the sentence, e.g. ("cap", "the fees paid in the last 12 months")
+    details: tuple[tuple[str, str], ...] = ()
 
     @property
     def where(self) -> str:
@@ -131,12 +133,23 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
                         clause.section,
                         clause.page,
                         clause.index,
+                        _details(category, sentence),
                     )
                 )
                 break  # the first pattern of a category that matches wins
         polar = {m.category for m in found if m.polarity != "neutral"}
         matches.extend(m for m in found if m.polarity != "neutral" or m.category not in polar)
     return matches
+
+
+def _details(category: Category, sentence: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for name, regex in category.details:
+        m = regex.search(sentence)
+        if m is not None:
+            text = next((g for g in m.groups() if g), m.group(0))
+            out.append((name, " ".join(text.split())[:200]))
+    return tuple(out)
 
 
 def _target(category: Category, polarity: str) -> str | None:

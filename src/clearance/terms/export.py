@@ -15,6 +15,7 @@ def match_dict(m: Match) -> dict[str, Any]:
         "quote": m.quote,
         "section": m.section or None,
         "page": m.page,
+        "details": dict(m.details),
     }
 
 
@@ -77,7 +78,9 @@ def review_markdown(review: Review, *, max_quotes: int = 2) -> str:
     out += ["| category | present | polarity | evidence |", "|---|---|---|---|"]
     for c in review.categories:
         quotes = "<br>".join(
-            f"{_md_escape(m.where)}: “{_md_escape(m.quote)}”" for m in c.matches[:max_quotes]
+            f"{_md_escape(m.where)}: “{_md_escape(m.quote)}”"
+            + "".join(f" ({k}: {_md_escape(v)})" for k, v in m.details)
+            for m in c.matches[:max_quotes]
         )
         present = "yes" if c.present else "no"
         out.append(f"| {c.category} | {present} | {', '.join(c.polarities)} | {quotes} |")

@@ -40,6 +40,7 @@ class Category:
     decided_only: bool = False
     negated_polarity: str | None = None
     skip_definitions: bool = False
+    details: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,10 @@ def parse_rules(data: dict[str, Any]) -> Rules:
                 bool(raw.get("decided_only", False)),
                 raw.get("negated_polarity"),
                 bool(raw.get("skip_definitions", False)),
+                tuple(
+                    (name, _compile(rx, f"{cid} details.{name}"))
+                    for name, rx in (raw.get("details") or {}).items()
+                ),
             )
         )
     for cat in categories:

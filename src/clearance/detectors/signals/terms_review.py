@@ -104,7 +104,8 @@ class TermsReviewDetector(Detector):
             value=category.category,
             confidence=0.6 if polarity == "neutral" else 0.8,
             rule=f"terms-review/{polarity}/{first.rule}",
-            evidence=f"{label}{where}: \u201c{first.quote}\u201d",
+            evidence=f"{label}{where}: \u201c{first.quote}\u201d"
+            + "".join(f" [{k}: {v}]" for k, v in first.details),
         )
 
     def _finding(self, **fields: object) -> Finding:
