@@ -99,3 +99,33 @@ def test_remote_terms_and_plain_names_are_left_to_source_audit() -> None:
     detector.configure(DetectorContext.build([source]))
     item = Item.from_bytes(source="s", locator="a", uri="a", media_type="text/plain", data=b"")
     assert list(detector.detect(item)) == []
+
+
+def test_a_dataset_cards_gated_prompt_is_reviewed_once_per_prompt() -> None:
+    detector = TermsReviewDetector()
+    detector.configure(DetectorContext.build([Source(name="hf", path="x")]))
+    card = {
+        "license": "other",
+        "extra_gated_prompt": "By accessing this dataset you agree that you will not use it "
+        "for commercial purposes and will not use it to train machine learning models.",
+    }
+    items = [
+        Item.from_bytes(
+            source="hf",
+            locator=f"r{i}",
+            uri=f"r{i}",
+            media_type="text/plain",
+            data=b"",
+            meta={"hf_card": card},
+        )  # fmt: skip
+        for i in range(2)
+    ]
+    first, second = (list(detector.detect(it)) for it in items)
+    assert {(f.value, f.rule.split("/")[1]) for f in first} == {
+        ("grant/commercial-use", "prohibits"),
+        ("prohibition/ai-training", "prohibits"),
+    }
+    assert [f.item_id for f in second] == ["hf:r1", "hf:r1"]
+    assert all(f.evidence.startswith("card extra_gated_prompt:") for f in first)
+    assert len(detector._prompts) == 1  # reviewed once
+    assert not any(f.value.endswith("-missing") for f in first)  # a prompt is not a contract

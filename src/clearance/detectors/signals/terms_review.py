@@ -6,7 +6,10 @@ cost is a list copy. ``source-audit`` records *that* an agreement is on file (it
 sha256) and what ``terms`` the manifest declares; this detector records *what the text
 says*: one ``terms`` finding per clause category that a purpose acts on (value = category,
 e.g. ``prohibition/ai-training``; rule = ``terms-review/<polarity>/<pattern>``, with the most
-restrictive polarity found), and one per missing clause (``risk/indemnity-missing``). The
+restrictive polarity found), and one per missing clause (``risk/indemnity-missing``). A Hugging Face card's ``extra_gated_prompt``
+(the terms shown before access, which ``dataset-card`` quotes whole) is reviewed too, once
+per distinct prompt, for its clause categories only: a short prompt is not a whole
+agreement, so no gaps are reported for it. The
 informational categories (term, territory, liability caps...) stay in ``clearance terms``
 unless the scan option ``terms_all_categories`` is true: every finding is written once per
 item, so the table stays small. Missing clauses are judged over all of a
@@ -25,7 +28,7 @@ from clearance.model.errors import ConfigError
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
 from clearance.sources.manifest import Source
-from clearance.terms import CategoryResult, Review, review_path
+from clearance.terms import CategoryResult, Review, review_bytes, review_path
 from clearance.terms.review import missing_clauses
 from clearance.terms.rules import load_purposes
 
@@ -46,6 +49,7 @@ class TermsReviewDetector(Detector):
     def __init__(self) -> None:
         super().__init__()
         self._findings: dict[str, tuple[Finding, ...]] = {}
+        self._prompts: dict[str, tuple[Finding, ...]] = {}
         self._categories: frozenset[str] | None = scan_categories()
 
     def configure(self, context: DetectorContext) -> None:
@@ -59,6 +63,35 @@ class TermsReviewDetector(Detector):
     def detect(self, item: Item) -> Iterator[Finding]:
         for template in self._findings.get(item.source, ()):
             yield replace(template, item_id=item.item_id)
+        card = item.meta.get("hf_card") if item.meta else None
+        prompt = card.get("extra_gated_prompt") if isinstance(card, dict) else None
+        if isinstance(prompt, str) and prompt.strip():
+            for template in self._prompt_findings(prompt):
+                yield replace(template, item_id=item.item_id)
+
+    def _prompt_findings(self, prompt: str) -> tuple[Finding, ...]:
+        cached = self._prompts.get(prompt)
+        if cached is None:
+            if len(self._prompts) >= 256:  # one run rarely has more distinct cards
+                self._prompts.clear()
+            review = review_bytes(prompt.encode("utf-8"), "extra_gated_prompt.txt")
+            if review.status != "reviewed":
+                cached = (
+                    error_finding(
+                        _PLACEHOLDER,
+                        review.error_rule or "terms/unreadable",
+                        f"card extra_gated_prompt: {review.error}",
+                        detector=self.name,
+                    ),
+                )
+            else:
+                cached = tuple(
+                    self._category_finding(c, "card extra_gated_prompt")
+                    for c in review.categories
+                    if c.present and (self._categories is None or c.category in self._categories)
+                )
+            self._prompts[prompt] = cached
+        return cached
 
     def _review_source(self, files: list[tuple[str, str]]) -> tuple[Finding, ...]:
         out: list[Finding] = []
