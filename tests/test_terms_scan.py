@@ -117,7 +117,7 @@ def test_a_dataset_cards_gated_prompt_is_reviewed_once_per_prompt() -> None:
             media_type="text/plain",
             data=b"",
             meta={"hf_card": card},
-        )  # fmt: skip
+        )
         for i in range(2)
     ]
     first, second = (list(detector.detect(it)) for it in items)

@@ -6,8 +6,8 @@ cost is a list copy. ``source-audit`` records *that* an agreement is on file (it
 sha256) and what ``terms`` the manifest declares; this detector records *what the text
 says*: one ``terms`` finding per clause category that a purpose acts on (value = category,
 e.g. ``prohibition/ai-training``; rule = ``terms-review/<polarity>/<pattern>``, with the most
-restrictive polarity found), and one per missing clause (``risk/indemnity-missing``). A Hugging Face card's ``extra_gated_prompt``
-(the terms shown before access, which ``dataset-card`` quotes whole) is reviewed too, once
+restrictive polarity found), and one per missing clause (``risk/indemnity-missing``).
+A Hugging Face card's ``extra_gated_prompt`` (the terms shown before access, which ``dataset-card`` quotes whole) is reviewed too, once
 per distinct prompt, for its clause categories only: a short prompt is not a whole
 agreement, so no gaps are reported for it. The
 informational categories (term, territory, liability caps...) stay in ``clearance terms``
