@@ -7,14 +7,16 @@ sha256) and what ``terms`` the manifest declares; this detector records *what th
 says*: one ``terms`` finding per clause category that a purpose acts on (value = category,
 e.g. ``prohibition/ai-training``; rule = ``terms-review/<polarity>/<pattern>``, with the most
 restrictive polarity found), and one per missing clause (``risk/indemnity-missing``).
-A Hugging Face card's ``extra_gated_prompt`` (the terms shown before access, which ``dataset-card`` quotes whole) is reviewed too, once
-per distinct prompt, for its clause categories only: a short prompt is not a whole
-agreement, so no gaps are reported for it. The
-informational categories (term, territory, liability caps...) stay in ``clearance terms``
-unless the scan option ``terms_all_categories`` is true: every finding is written once per
-item, so the table stays small. Missing clauses are judged over all of a
-source's texts together. An agreement that cannot be reviewed (encrypted, scanned, not
-English, corrupt) gives an ``error`` finding, so its items go to review. Not legal advice.
+Missing clauses are judged over all of a source's texts together. The informational
+categories (term, territory, liability caps...) stay in ``clearance terms`` unless the scan
+option ``terms_all_categories`` is true: every finding is written once per item, so the
+table stays small.
+
+A Hugging Face card's ``extra_gated_prompt`` (the terms shown before access, which
+``dataset-card`` quotes whole) is reviewed too, once per distinct prompt, for its clause
+categories only: a short prompt is not a whole agreement, so no gaps are reported for it.
+An agreement that cannot be reviewed (encrypted, scanned, not English, corrupt) gives an
+``error`` finding, so its items go to review. Not legal advice.
 """
 
 from __future__ import annotations
