@@ -129,3 +129,16 @@ def test_a_dataset_cards_gated_prompt_is_reviewed_once_per_prompt() -> None:
     assert all(f.evidence.startswith("card extra_gated_prompt:") for f in first)
     assert len(detector._prompts) == 1  # reviewed once
     assert not any(f.value.endswith("-missing") for f in first)  # a prompt is not a contract
+
+
+def test_all_categories_on_request(tmp_path: Path) -> None:
+    agreement = AGREEMENTS / "restrictive-vendor.md"
+    source = Source(name="s", path="x", vendor_agreement=str(agreement))
+    item = Item.from_bytes(source="s", locator="a", uri="a", media_type="text/plain", data=b"")
+    default, everything = TermsReviewDetector(), TermsReviewDetector()
+    default.configure(DetectorContext.build([source]))
+    everything.configure(DetectorContext.build([source], terms_all_categories=True))
+    few = {f.value for f in default.detect(item)}
+    many = {f.value for f in everything.detect(item)}
+    assert "data/territory" not in few and "data/territory" in many
+    assert few < many and "prohibition/ai-training" in few
