@@ -46,6 +46,7 @@ from clearance.cli_policy import (
     print_decide_summary,
     run_decide,
 )
+from clearance.cli_terms import terms_command
 from clearance.detectors.base import registry
 from clearance.detectors.signals.web_options import signal_options
 from clearance.executors.batch import ShardResult
@@ -497,6 +498,7 @@ app.command("gate")(gate_command)
 app.command("policies")(policies_command)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(guard_app, name="guard")
+app.command("terms")(terms_command)
 
 
 @app.command("detectors")

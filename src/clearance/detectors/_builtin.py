@@ -16,6 +16,7 @@ from clearance.detectors.signals import (
     robots,
     source_audit,
     tdmrep,
+    terms_review,
     xmp,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "spdx_tag",
     "statements",
     "tdmrep",
+    "terms_review",
     "text",
     "xmp",
 ]

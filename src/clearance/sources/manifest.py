@@ -166,6 +166,11 @@ def _resolve_paths(source: Source, base: Path) -> Source:
         value = getattr(source, field)
         if value and "://" not in value and not Path(value).is_absolute():
             update[field] = str(base / value)
+    # ``terms`` is a URL, a name or a file; a relative path that names a file next to the
+    # manifest is read from there (the terms-review detector reviews it).
+    terms = source.terms
+    if terms and "://" not in terms and not Path(terms).is_absolute() and (base / terms).is_file():
+        update["terms"] = str(base / terms)
     return source.model_copy(update=update) if update else source
 
 
