@@ -142,3 +142,20 @@ def test_all_categories_on_request(tmp_path: Path) -> None:
     many = {f.value for f in everything.detect(item)}
     assert "data/territory" not in few and "data/territory" in many
     assert few < many and "prohibition/ai-training" in few
+
+
+def test_an_agreement_that_forbids_training_blocks_commercial_training(tmp_path: Path) -> None:
+    from clearance.policy import builtin_policy, decide_run, read_decisions
+
+    agreement = (AGREEMENTS / "restrictive-vendor.md").read_bytes()
+    manifest = _corpus(tmp_path, agreement, "vendor.md")
+    run_scan([str(manifest)], tmp_path / "run", detectors=("terms-review", "source-audit"))
+    decide_run(tmp_path / "run", builtin_policy("commercial-training"))
+    decisions = {d.item_id: d for d in read_decisions(tmp_path / "run")}
+    licensed = decisions["licensed:doc0.txt"]
+    assert licensed.status.value == "blocked"
+    rules = {r.rule_id for r in licensed.reasons}
+    assert {"agreement-prohibits-ai-training", "agreement-limits-use"} <= rules
+    assert "agreement-prohibits-ai-training" not in {
+        r.rule_id for r in decisions["other:doc0.txt"].reasons
+    }
