@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)  ## scan the bundled example corpus and print the summary
-	$(BIN)/clearance scan examples/clearance.yaml --out runs/demo --force
+demo: $(STAMP)  ## scan the bundled example corpus, decide for commercial training, summarise
+	$(BIN)/clearance scan examples/clearance.yaml --out runs/demo --force \
+		--purpose commercial-training --overlay eu-gpai
 	$(BIN)/clearance show runs/demo
 
 test: $(STAMP)  ## run the test suite

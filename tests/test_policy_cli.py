@@ -289,3 +289,13 @@ def test_a_rescan_drops_stale_decisions(decided: Path, tmp_path: Path) -> None:
     assert not (run / "decisions.parquet").exists()
     gate = cli("gate", str(run))
     assert gate.returncode == 1 and "clearance decide" in gate.stderr
+
+
+def test_show_summarises_decisions_by_source_and_rule(decided: Path) -> None:
+    run = decided / "runs" / "first"
+    summary = json.loads(cli("show", str(run), "--json").stdout)["decisions"]
+    assert summary["purpose"] == "commercial-training"
+    assert summary["by_source"]["crawl"].get("blocked", 0) == 5
+    assert summary["top_rules"]["eu-art4-reservation"] == 5
+    table = cli("show", str(run)).stdout
+    assert "Decisions for commercial-training" in table and "Rules that fired most" in table

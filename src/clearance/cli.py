@@ -338,6 +338,25 @@ def show(
             [[k, f"{v['findings']:,}", f"{v['items']:,}"] for k, v in summary["by_kind"].items()],
         )
     )
+    decisions = summary.get("decisions")
+    if decisions:
+        console.print(
+            _table(
+                f"Decisions for {decisions['purpose']} ({decisions['policy']})",
+                ["source", *STATUSES, "items"],
+                [
+                    [source, *(f"{row.get(s, 0):,}" for s in STATUSES), f"{sum(row.values()):,}"]
+                    for source, row in decisions["by_source"].items()
+                ],
+            )
+        )
+        console.print(
+            _table(
+                "Rules that fired most (see `clearance explain RUN ITEM`)",
+                ["rule", "items"],
+                [[k, f"{v:,}"] for k, v in decisions["top_rules"].items()],
+            )
+        )
     if summary["error_rules"]:
         console.print(
             _table(
@@ -388,6 +407,7 @@ def _run_summary(run: Path) -> dict[str, Any]:
     for kind, ids in kind_items.items():
         by_kind[kind]["items"] = len(ids)
     return {
+        "decisions": _decision_summary(store),
         "run": {
             k: info.get(k)
             for k in (
@@ -411,6 +431,34 @@ def _run_summary(run: Path) -> dict[str, Any]:
         "error_rules": dict(
             sorted(((r, len(ids)) for r, ids in error_items.items()), key=lambda kv: -kv[1])
         ),
+    }
+
+
+STATUSES = ("cleared", "review", "blocked")
+TOP_RULES = 10
+
+
+def _decision_summary(store: Any) -> dict[str, Any] | None:
+    """Decisions by source and status, and the rules that fired most; None before decide."""
+    if not store.has_decisions():
+        return None
+    from clearance.policy import DECISION_SCHEMA
+
+    table = store.decisions(DECISION_SCHEMA).select(
+        ["source", "status", "purpose", "policy", "rules"]
+    )
+    by_source: dict[str, Counter[str]] = {}
+    rules: Counter[str] = Counter()
+    rows = zip(*(table.column(c).to_pylist() for c in ("source", "status", "rules")), strict=True)
+    for source, status, fired in rows:
+        by_source.setdefault(source, Counter())[status] += 1
+        rules.update(r for r in (fired or "").split(",") if r)
+    first = table.slice(0, 1).to_pylist()
+    return {
+        "purpose": first[0]["purpose"] if first else "",
+        "policy": first[0]["policy"] if first else "",
+        "by_source": {k: dict(v) for k, v in sorted(by_source.items())},
+        "top_rules": dict(rules.most_common(TOP_RULES)),
     }
 
 
