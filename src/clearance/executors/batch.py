@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from clearance.detectors.base import Detector, DetectorContext, instantiate
-from clearance.executors.budget import BudgetExceeded, time_budget
+from clearance.executors.budget import BudgetExceeded, run_with_budget
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
 from clearance.readers import ReadLimits, ShardSpec, read_shard
@@ -134,8 +135,7 @@ def _run_detectors(detectors: Sequence[Detector], item: Item) -> list[Finding]:
         if not detector.handles(item):
             continue
         try:
-            with time_budget(detector.time_budget_s):
-                out.extend(detector.detect(item))
+            out.extend(run_with_budget(detector.time_budget_s, partial(_detect, detector, item)))
         except BudgetExceeded:
             out.append(
                 error_finding(
@@ -155,6 +155,10 @@ def _run_detectors(detectors: Sequence[Detector], item: Item) -> list[Finding]:
                 )
             )
     return out
+
+
+def _detect(detector: Detector, item: Item) -> list[Finding]:
+    return list(detector.detect(item))
 
 
 def findings_table(findings: Sequence[Finding]) -> pa.Table:
