@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import time
-from functools import partial
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
