@@ -45,7 +45,16 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     store = open_run(tmp_path / "run")
     info = json.loads((tmp_path / "run" / "run.json").read_text())
     assert info["status"] == "complete"
-    assert info["detectors"] == {"copyright": "1.0", "exact-duplicate": "1.0", "spdx-tag": "1.0"}
+    assert info["detectors"] == {
+        "biometric-media": "1.0",
+        "copyright": "1.0",
+        "exact-duplicate": "1.0",
+        "faces": "1.0",
+        "pii-image": "1.0",
+        "pii-text": "1.0",
+        "secrets": "1.0",
+        "spdx-tag": "1.0",
+    }
     assert info["counts"]["items"] == 39 and info["counts"]["errors"] == 2
     assert set(info["timings"]) == {"plan_s", "scan_s", "run_detectors_s", "total_s"}
     assert "pyarrow" in info["environment"]["packages"]

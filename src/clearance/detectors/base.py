@@ -148,7 +148,8 @@ def resolve(names: Iterable[str] | None) -> list[str]:
     """Detector names to run: all registered ones for None, else the given ones, checked."""
     available = registry()
     if names is None:
-        return list(available)
+        # every detector whose optional dependencies are installed; named ones must be
+        return [n for n, cls in available.items() if _importable(cls)]
     chosen = [n for n in names if n]
     unknown = [n for n in chosen if n not in available]
     if unknown:
@@ -156,6 +157,11 @@ def resolve(names: Iterable[str] | None) -> list[str]:
             f"unknown detector(s): {', '.join(unknown)}; available: {', '.join(available)}"
         )
     return chosen
+
+
+def _importable(cls: type[Detector] | type[RunDetector]) -> bool:
+    requires: tuple[str, ...] = getattr(cls, "requires", ())
+    return all(importlib.util.find_spec(m) is not None for m in requires)
 
 
 def instantiate(
