@@ -23,15 +23,17 @@ if TYPE_CHECKING:
     from clearance.detectors.pii.scan import PiiSpan
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĽŁŃŇŐŒŘŚŞŠŢŤŮŰŹŻŽ"
-_TOKEN = rf"(?:[{_UPPER}][a-zß-öø-ÿā-ž]+(?:['\u2019\-][{_UPPER}]?[a-zß-öø-ÿā-ž]+)?|[{_UPPER}]\.)"
+_LOWER = "a-zß-öø-ÿā-ž"
+# Smith, McDonald, O'Brien, Smith-Jones, J. ; starts with a character set (fast prefix scan)
+_TOKEN = (
+    rf"[{_UPPER}](?:[{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:['\u2019\-][{_UPPER}]?[{_LOWER}]+)?"
+    rf"|['\u2019][{_UPPER}][{_LOWER}]+|\.)"
+)
 _PARTICLE = (
     r"(?:van der|van den|van de|van|von der|von|de la|de los|del|de|da|di|du|dos|le|la|bin|ibn)"
 )
-# A run of capitalised tokens (with surname particles and O'/Mc forms) on one line.
-_PREFIX = r"(?:O['\u2019]|Mc|Mac)?"
-_RUN = re.compile(
-    rf"(?<![\w'\u2019]){_PREFIX}{_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_PREFIX}{_TOKEN}){{1,5}}+"
-)
+# A run of capitalised tokens (with surname particles) on one line.
+_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_TOKEN}){{1,5}}+")
 _TITLES = frozenset(
     [
         "mr",
@@ -328,6 +330,8 @@ def find_names(text: str) -> list[PiiSpan]:
     first, last = _lists()
     out: list[PiiSpan] = []
     for run in _RUN.finditer(text):
+        if run.start() > 0 and (text[run.start() - 1].isalnum() or text[run.start() - 1] in "_'"):
+            continue
         tokens = [(m.start() + run.start(), m.group()) for m in re.finditer(r"\S+", run.group())]
         i = 0
         while i < len(tokens) - 1:

@@ -11,8 +11,10 @@ separators). A bare run of digits is an order number until something says otherw
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 
 #: regions tried, in order, for numbers written without a country code.
 DEFAULT_REGIONS: tuple[str, ...] = (
@@ -54,10 +56,21 @@ def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> 
     phone_shaped = "(" in candidate or separators >= 2
     if not (has_context or phone_shaped) or digits > 12:  # national numbers: <= 12 digits
         return None
+    first_digit = next(ch for ch in candidate if ch.isdigit())
     for region in regions:
+        # regions with a trunk prefix (0 in most of Europe) write national numbers with it
+        prefix = _trunk_prefix(region)
+        if prefix == "0" and region != "BR" and first_digit != "0":
+            continue
         if _valid(candidate, region):
             return 0.9 if has_context else 0.75
     return None
+
+
+@cache
+def _trunk_prefix(region: str) -> str:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    return (metadata.national_prefix or "") if metadata is not None else ""
 
 
 def _valid(text: str, region: str | None) -> bool:

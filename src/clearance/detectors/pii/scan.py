@@ -39,22 +39,34 @@ class PiiSpan(NamedTuple):
 _WINDOW = 40  # characters of context read before a candidate
 _MAX_CANDIDATE = 64
 
-# Number-like runs: digits with single separators, an optional leading + / ( .
+# Every pattern starts with a literal or a character set (never a look-behind), so the regex
+# engine skips ahead with its fast prefix scan; the "not inside a word" checks run in Python on
+# the few candidates (measured 3-5x faster than a leading look-behind).
+# Number-like runs: digits with single separators, an optional leading + / ( / (+ .
 _NUMBER = re.compile(
-    r"(?<![\w+\-.])(?:\+|\(\+?)?\d(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
+    r"[+(\d](?<![\w+\-.].)(?:(?<=\()\+)?(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
 )
+_TOKEN_END = re.compile(r"[^\d]")
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
-_EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9._%+'\-])@(?=[A-Za-z0-9])")
-_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+'\-]{0,63}+$")
+_EMAIL_AT = re.compile(
+    r"@(?<=[A-Za-z0-9._%+'\-]@)(?=[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}+)\.[A-Za-z0-9])"
+)
+_EMAIL_LOCAL_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+'-"
+)
 _EMAIL_DOMAIN = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![\w\-])"
 )
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
-_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}+(?::[0-9A-Fa-f]{0,4}+){2,7}+(?:\.\d{1,3}){0,3}")
+_IBAN = re.compile(r"[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
+_IPV6_SEED = re.compile(r":[0-9A-Fa-f]{0,4}:")
+_IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}+(?::[0-9A-Fa-f]{0,4}+){2,7}+(?:\.\d{1,3}){0,3}")
+_HEX_COLON = frozenset("0123456789abcdefABCDEF:")
 _LETTER_ID = re.compile(
-    r"(?<![\w])(?:\d{8}-?[A-Z]|[XYZ]-?\d{7}-?[A-Z]|[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"
-    r"|[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]|\d{6}[-+A]\d{3}[0-9A-Y])(?![\w])"
+    r"[0-9A-Z](?<![\w].)(?:(?<=\d)(?:\d{7}-?[A-Z]|\d{5}[-+A]\d{3}[0-9A-Y])"
+    r"|(?<=[XYZ])-?\d{7}-?[A-Z]"
+    r"|(?<=[A-Z])(?:[A-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[A-Z]{5}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]))"
+    r"(?![\w])"
 )
 _DATE_NUMERIC = re.compile(r"(?P<a>\d{1,4})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})")
 _MONTHS = (
@@ -71,7 +83,32 @@ _DOB_CONTEXT = re.compile(
     r"naissance|nacimiento|nacido|nascita|nato|nata)\b",
     re.IGNORECASE,
 )
-_DOB_MARKERS = re.compile(r"(?i)born|birth|dob|d\.o\.b|gebor|geburt|né|naissance|naci|nat[oa]")
+# substring pre-check for the date-of-birth pass (plain ``in`` tests: far cheaper than a regex)
+_DOB_MARKERS = (
+    "born",
+    "Born",
+    "BORN",
+    "birth",
+    "Birth",
+    "BIRTH",
+    "DOB",
+    "dob",
+    "D.O.B",
+    "d.o.b",
+    "gebor",
+    "Gebor",
+    "Geburt",
+    "naissance",
+    "Naissance",
+    "né",
+    "Né",
+    "naci",
+    "Naci",
+    "nascita",
+    "Nascita",
+    "nato",
+    "nata",
+)
 _VERSION_CONTEXT = re.compile(r"(?i)\b(?:version|release|v|ver|build)\b[ .:]*$")
 _SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social security|soc\.? sec|ssa)\b")
 _ISBN_CONTEXT = re.compile(r"(?i)\bisbn(?:-1[03])?\b[: ]*$")
@@ -87,9 +124,9 @@ def scan_text(
     spans.extend(_numbers(text, regions))
     spans.extend(_ibans(text))
     spans.extend(_letter_ids(text))
-    if "::" in text or text.count(":") >= 5:
+    if ":" in text:
         spans.extend(_ipv6(text))
-    if _DOB_MARKERS.search(text):
+    if any(marker in text for marker in _DOB_MARKERS):
         spans.extend(_text_dates(text))
     if persons:
         spans.extend(names.find_names(text))
@@ -118,13 +155,19 @@ def _emails(text: str) -> list[PiiSpan]:
         i = at.start()
         if i < last_end:
             continue
-        local = _EMAIL_LOCAL.search(text, max(last_end, i - 64), i)
         domain = _EMAIL_DOMAIN.match(text, i + 1, min(len(text), i + 256))
-        if local is None or domain is None:
+        if domain is None:
             continue
-        start = local.start()
-        while text[start] in "._%+'-":
+        start = i
+        floor = max(last_end, i - 64)
+        while start > floor and text[start - 1] in _EMAIL_LOCAL_CHARS:
+            start -= 1
+        if start > 0 and text[start - 1] in _EMAIL_LOCAL_CHARS:
+            continue  # a local part longer than 64 characters (RFC 5321) is no address
+        while start < i and text[start] in "._%+'-":
             start += 1
+        if start == i:
+            continue
         out.append(PiiSpan("EMAIL", start, domain.end(), 0.99, "pii/email"))
         last_end = domain.end()
     return out
@@ -133,10 +176,12 @@ def _emails(text: str) -> list[PiiSpan]:
 def _ibans(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
     for match in _IBAN.finditer(text):
+        if match.start() > 0 and text[match.start() - 1].isalnum():
+            continue
         raw = match.group()
         # Grouped IBANs may swallow a following word or number: shrink to the longest valid one.
         groups = re.split(r"(?<=[A-Z0-9])(?=[ \-])", raw)
-        for n in range(len(groups), 1, -1):
+        for n in range(len(groups), 0, -1):
             candidate = "".join(groups[:n])
             compact = candidate.replace(" ", "").replace("-", "")
             if len(compact) >= 15 and stdnum_iban.is_valid(compact):
@@ -151,6 +196,10 @@ def _ibans(text: str) -> list[PiiSpan]:
 def _letter_ids(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
     for match in _LETTER_ID.finditer(text):
+        if match.start() > 0 and (
+            text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"
+        ):
+            continue
         found = national_id(match.group(), _before(text, match.start()))
         if found is not None:
             name, confidence = found
@@ -162,11 +211,24 @@ def _letter_ids(text: str) -> list[PiiSpan]:
 
 def _ipv6(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
-    for match in _IPV6.finditer(text):
+    last_end = 0
+    for seed in _IPV6_SEED.finditer(text):
+        if seed.start() < last_end:
+            continue
+        start = seed.start()
+        floor = max(last_end, start - 4)
+        while start > floor and text[start - 1] in _HEX_COLON:
+            start -= 1
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ":._"):
+            continue
+        match = _IPV6.match(text, start)
+        if match is None:
+            continue
         raw = match.group()
+        end = match.end()
+        last_end = end
         if len(raw) < 6 or not any(ch.isdigit() for ch in raw) or raw.count(":") < 2:
             continue
-        end = match.end()
         if end < len(text) and (text[end].isalnum() or text[end] == ":"):
             continue
         try:
@@ -176,7 +238,7 @@ def _ipv6(text: str) -> list[PiiSpan]:
         groups = [g for g in raw.split(":") if g]
         if len(groups) < 3:  # "a::1"-like short forms are too often code or times
             continue
-        out.append(PiiSpan("IP", match.start(), end, 0.95, "pii/ipv6"))
+        out.append(PiiSpan("IP", start, end, 0.95, "pii/ipv6"))
     return out
 
 
@@ -191,9 +253,18 @@ def _text_dates(text: str) -> list[PiiSpan]:
 def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
     out: list[PiiSpan] = []
     n = len(text)
-    for match in _NUMBER.finditer(text):
+    pos = 0
+    while (match := _NUMBER.search(text, pos)) is not None:
         start, end = match.span()
+        pos = end
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+-."):
+            # glued to a word ("visa19 4111..."): skip its first token, look again after it
+            token = _TOKEN_END.search(text, start + 1, end)
+            pos = token.start() + 1 if token is not None else end
+            continue
         raw = match.group()
+        if not raw[-1].isdigit() and not any(ch.isdigit() for ch in raw):
+            continue
         # trailing separators are not part of the number
         while raw and raw[-1] in " -./(":
             raw = raw[:-1]
@@ -271,7 +342,7 @@ def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiS
         return PiiSpan("CARD", start, end, 0.95, "pii/card")
     if (
         nd in (10, 13)
-        and (_ISBN_CONTEXT.search(context) or digits.startswith(("978", "979")))
+        and (_ISBN_CONTEXT.search(context) or raw.count("-") == 3 or digits[:3] in ("978", "979"))
         and isbn.is_valid(raw)
     ):
         return None

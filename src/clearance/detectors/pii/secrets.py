@@ -28,28 +28,64 @@ class SecretSpan(NamedTuple):
     confidence: float
 
 
-_KNOWN: tuple[tuple[str, str], ...] = (
-    ("AWS_ACCESS_KEY_ID", r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}"),
-    ("GITHUB_TOKEN", r"gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{82}"),
-    ("SLACK_TOKEN", r"xox[abposr]-[0-9A-Za-z\-]{10,250}+"),
-    ("SLACK_WEBHOOK", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+"),
-    ("STRIPE_KEY", r"(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{24,99}+"),
-    ("GOOGLE_API_KEY", r"AIza[0-9A-Za-z_\-]{35}"),
-    ("OPENAI_KEY", r"sk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}"),
-    ("SENDGRID_KEY", r"SG\.[\w\-]{22}\.[\w\-]{43}"),
-    ("NPM_TOKEN", r"npm_[A-Za-z0-9]{36}"),
-    ("TWILIO_KEY", r"SK[0-9a-f]{32}"),
+# (name, literal markers that must be in the text, pattern): each pattern starts with a literal
+# so the regex engine's prefix scan skips most of the text; the markers skip the pattern itself.
+_KNOWN: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "AWS_ACCESS_KEY_ID",
+        ("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"),
+        r"A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA)[0-9A-Z]{16}(?![0-9A-Za-z])",
+    ),
+    ("GITHUB_TOKEN", ("gh",), r"gh[pousr]_[A-Za-z0-9]{36,255}+"),
+    ("GITHUB_TOKEN", ("github_pat_",), r"github_pat_[A-Za-z0-9_]{82}"),
+    ("SLACK_TOKEN", ("xox",), r"xox[abposr]-[0-9A-Za-z\-]{10,250}+"),
+    (
+        "SLACK_WEBHOOK",
+        ("hooks.slack.com",),
+        r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+",
+    ),
+    ("STRIPE_KEY", ("_live_", "_test_"), r"_(?:live|test)_[0-9A-Za-z]{24,99}+"),
+    ("GOOGLE_API_KEY", ("AIza",), r"AIza[0-9A-Za-z_\-]{35}"),
+    (
+        "OPENAI_KEY",
+        ("T3BlbkFJ",),
+        r"sk-(?:proj-|svcacct-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}",
+    ),
+    ("SENDGRID_KEY", ("SG.",), r"SG\.[\w\-]{22}\.[\w\-]{43}"),
+    ("NPM_TOKEN", ("npm_",), r"npm_[A-Za-z0-9]{36}"),
+    ("TWILIO_KEY", ("SK",), r"SK[0-9a-f]{32}(?![0-9A-Za-z])"),
     (
         "PRIVATE_KEY",
+        ("PRIVATE KEY",),
         r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----",
     ),
-    ("JWT", r"eyJ[A-Za-z0-9_\-]{8,}+\.eyJ[A-Za-z0-9_\-]{8,}+\.[A-Za-z0-9_\-]{8,}+"),
-    ("URL_PASSWORD", r"[a-z][a-z0-9+.\-]{1,20}://[^\s:/@]{1,64}:[^\s:/@]{3,64}@[\w.\-]+"),
+    ("JWT", ("eyJ",), r"eyJ[A-Za-z0-9_\-]{8,}+\.eyJ[A-Za-z0-9_\-]{8,}+\.[A-Za-z0-9_\-]{8,}+"),
+    ("URL_PASSWORD", ("://",), r"://[^\s:/@]{1,64}:[^\s:/@]{3,64}@[\w.\-]+"),
 )
-_KNOWN_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _KNOWN))
+_KNOWN_RE = tuple((name, markers, re.compile(pattern)) for name, markers, pattern in _KNOWN)
+_STRIPE_PREFIX = re.compile(r"(?:sk|rk|pk)$")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]{1,20}$")
+_KEYWORDS = (
+    "password",
+    "Password",
+    "PASSWORD",
+    "passwd",
+    "PASSWD",
+    "pwd",
+    "PWD",
+    "secret",
+    "Secret",
+    "SECRET",
+    "token",
+    "Token",
+    "TOKEN",
+    "key",
+    "Key",
+    "KEY",
+)
 # name = "value" / name: 'value' / NAME=value, where the name sounds like a secret
 _ASSIGNMENT = re.compile(
-    r"(?i)(?<![\w])[\w.\-]{0,40}?(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|"
+    r"(?i)(?:password|passwd|pwd|secret|token|api[_\-]?key|apikey|"
     r"access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret)[\w\-]{0,20}?"
     r"['\"]?[ \t]*(?::=|=>|=|:)[ \t]*['\"`]?(?P<value>[A-Za-z0-9+/=_\-.!@#$%^&*]{8,200}+)"
 )
@@ -99,10 +135,32 @@ def entropy(value: str) -> float:
 
 def scan_secrets(text: str) -> list[SecretSpan]:
     out: list[SecretSpan] = []
-    for match in _KNOWN_RE.finditer(text):
-        name = match.lastgroup or "SECRET"
-        out.append(SecretSpan(name, match.start(), match.end(), 0.95))
-    taken = {(s.start, s.end) for s in out}
+    for name, markers, regex in _KNOWN_RE:
+        if not any(marker in text for marker in markers):
+            continue
+        for match in regex.finditer(text):
+            start = match.start()
+            if name == "STRIPE_KEY":
+                prefix = _STRIPE_PREFIX.search(text, max(0, start - 2), start)
+                if prefix is None:
+                    continue
+                start = prefix.start()
+            elif name == "URL_PASSWORD":
+                scheme = _SCHEME.search(text, max(0, start - 21), start)
+                if scheme is None:
+                    continue
+                start = scheme.start()
+            out.append(SecretSpan(name, start, match.end(), 0.95))
+    taken = [(s.start, s.end) for s in out]
+    if any(word in text for word in _KEYWORDS):
+        out.extend(_assignments(text, taken))
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def _assignments(text: str, taken: list[tuple[int, int]]) -> list[SecretSpan]:
+    """High-entropy (or password) values assigned to a secret-sounding name."""
+    out: list[SecretSpan] = []
     for match in _ASSIGNMENT.finditer(text):
         value = match.group("value").rstrip(".")
         start = match.start("value")
@@ -119,7 +177,6 @@ def scan_secrets(text: str) -> list[SecretSpan]:
             and not value.isalpha()
         ):
             out.append(SecretSpan("PASSWORD", start, end, 0.7))
-    out.sort(key=lambda s: s.start)
     return out
 
 
