@@ -146,7 +146,7 @@ def test_regions_option_limits_national_phone_formats() -> None:
         "a" * 10_000_000,
         "1 " * 1_000_000,
         "a@" * 1_000_000,
-        "Maria " * 300_000,
+        "Maria " * 100_000,
         "DE89 " * 400_000,
         "1:" * 1_000_000,
         "4111 " * 400_000,

@@ -379,10 +379,16 @@ def _name_at(
     if j + 1 < len(tokens) and tokens[j + 1][1].lower().rstrip(".") in _NOT_PERSON_AFTER:
         return None
     after = text[end : end + 30]
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    rest = text[end : line_end if line_end >= 0 else len(text)].strip()
-    signature = not text[line_start:start].strip(" \t>*-") and (not rest or rest[0] in ",<(|")
+    # bounded windows: an unbounded rfind/find per candidate is quadratic on a huge line
+    floor = max(0, start - 80)
+    line_start = text.rfind("\n", floor, start) + 1 or floor
+    ceiling = min(len(text), end + 80)
+    line_end = text.find("\n", end, ceiling)
+    rest = text[end : line_end if line_end >= 0 else ceiling].strip()
+    at_line_start = (line_start > floor or floor == 0) and not text[line_start:start].strip(
+        " \t>*-"
+    )
+    signature = at_line_start and (not rest or rest[0] in ",<(|")
     context = (
         titled
         or signature
@@ -398,8 +404,15 @@ def _name_at(
     return j, 0.95 if context else 0.85
 
 
+_PARTICLES = frozenset(
+    "van von de der den la le del della da di du dos das ter ten bin ibn al el".split()
+)
+
+
 def _is_middle(token: str, first: frozenset[str], last: frozenset[str]) -> bool:
+    """An initial, a first name or a surname particle; a bare surname is not a middle name
+    ("Anna Uphuis See": the name ends at Uphuis)."""
     if re.fullmatch(rf"[{_UPPER}]\.", token):
         return True
     low = token.lower()
-    return low in first or low in last or low in ("van", "von", "de", "der", "den", "la", "del")
+    return low in first or low in _PARTICLES

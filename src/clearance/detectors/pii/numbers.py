@@ -39,9 +39,11 @@ _IIN: tuple[tuple[int, int, frozenset[int]], ...] = (
     (622126, 622925, frozenset({16, 17, 18, 19})),  # Discover / UnionPay co-brand
     (62, 62, frozenset({16, 17, 18, 19})),  # UnionPay
     (3528, 3589, frozenset({16, 17, 18, 19})),  # JCB
+    (2131, 2131, frozenset({15})),  # JCB (legacy 15-digit ranges)
+    (1800, 1800, frozenset({15})),
     (300, 305, frozenset({14, 15, 16, 17, 18, 19})),  # Diners Club
     (36, 36, frozenset({14, 15, 16, 17, 18, 19})),
-    (38, 39, frozenset({16, 17, 18, 19})),
+    (38, 39, frozenset({14, 16, 17, 18, 19})),
     (50, 50, frozenset({12, 13, 14, 15, 16, 17, 18, 19})),  # Maestro
     (56, 69, frozenset({12, 13, 14, 15, 16, 17, 18, 19})),  # Maestro (and others in 6x)
     (2200, 2204, frozenset({16, 17, 18, 19})),  # Mir

@@ -68,7 +68,9 @@ _LETTER_ID = re.compile(
     r"|(?<=[A-Z])(?:[A-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[A-Z]{5}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]))"
     r"(?![\w])"
 )
-_DATE_NUMERIC = re.compile(r"(?P<a>\d{1,4})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})")
+_DATE_NUMERIC = re.compile(
+    r"(?P<a>\d{4}|\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
+)
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -110,6 +112,11 @@ _DOB_MARKERS = (
     "nata",
 )
 _VERSION_CONTEXT = re.compile(r"(?i)\b(?:version|release|v|ver|build)\b[ .:]*$")
+# words before a number that make it a reference, not a card: "Order #4111...", "Ref ..."
+_NOT_CARD_CONTEXT = re.compile(
+    r"(?i)\b(?:order|ref|reference|invoice|tracking|sku|serial|ticket|isbn|id|no)\b[ .:#-]*$|#$"
+)
+_CARD_CONTEXT = re.compile(r"(?i)\b(?:card|cc|visa|mastercard|amex|credit|debit|charge|paid)\b")
 _SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social security|soc\.? sec|ssa)\b")
 _ISBN_CONTEXT = re.compile(r"(?i)\bisbn(?:-1[03])?\b[: ]*$")
 
@@ -184,13 +191,19 @@ def _ibans(text: str) -> list[PiiSpan]:
         for n in range(len(groups), 0, -1):
             candidate = "".join(groups[:n])
             compact = candidate.replace(" ", "").replace("-", "")
-            if len(compact) >= 15 and stdnum_iban.is_valid(compact):
+            if 15 <= len(compact) <= 34 and _mod97(compact) and stdnum_iban.is_valid(compact):
                 end = match.start() + len(candidate)
                 if end < len(text) and text[end].isalnum():
                     break
                 out.append(PiiSpan("IBAN", match.start(), end, 0.99, "pii/iban"))
                 break
     return out
+
+
+def _mod97(compact: str) -> bool:
+    """ISO 13616 check (cheap, before python-stdnum checks the country format)."""
+    digits = "".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
 
 
 def _letter_ids(text: str) -> list[PiiSpan]:
@@ -246,8 +259,20 @@ def _text_dates(text: str) -> list[PiiSpan]:
     return [
         PiiSpan("DOB", m.start(), m.end(), 0.85, "pii/dob")
         for m in _DATE_TEXT.finditer(text)
-        if _DOB_CONTEXT.search(_before(text, m.start()))
+        if _dob_context(_before(text, m.start()))
     ]
+
+
+def _dob_context(context: str) -> bool:
+    """A birth word close before the date, with nothing number-like or sentence-ending between
+    ("Date of birth: 1949-08-15. The invoice dated 2026-01-06" is one DOB, not two)."""
+    last = None
+    for last in _DOB_CONTEXT.finditer(context):
+        pass
+    if last is None:
+        return False
+    gap = context[last.end() :]
+    return len(gap) <= 20 and not any(ch.isdigit() or ch in ".;!?" for ch in gap.rstrip(". "))
 
 
 def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
@@ -257,6 +282,8 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
     while (match := _NUMBER.search(text, pos)) is not None:
         start, end = match.span()
         pos = end
+        if end - start < 7:  # the shortest personal number, an IPv4 address, has 7 characters
+            continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+-."):
             # glued to a word ("visa19 4111..."): skip its first token, look again after it
             token = _TOKEN_END.search(text, start + 1, end)
@@ -271,6 +298,8 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
             end -= 1
         if end - start > _MAX_CANDIDATE:
             continue
+        if end + 1 < n and text[end] in "-/" and text[end + 1].isalnum():
+            continue  # "0-16-772326-X": glued to a word (ISBN check letter, part code)
         # a phone extension ("555-2671x890") ends the number; other letters make the run part
         # of a word or code
         if (
@@ -327,7 +356,7 @@ def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiS
         return PiiSpan("IP", start, end, 0.95, "pii/ipv4")
     date = _DATE_NUMERIC.fullmatch(raw)
     if date is not None and _is_date(date):
-        if _DOB_CONTEXT.search(context):
+        if _dob_context(context):
             return PiiSpan("DOB", start, end, 0.9, "pii/dob")
         return None
     if nd < 7:
@@ -339,6 +368,8 @@ def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiS
         if _SSN_SHAPED.fullmatch(raw):  # an invalid SSN is not a phone number either
             return None
     if re.fullmatch(r"\d+(?:[ \-]\d+)*", raw) and is_card(digits):
+        if _NOT_CARD_CONTEXT.search(context) and not _CARD_CONTEXT.search(context):
+            return None
         return PiiSpan("CARD", start, end, 0.95, "pii/card")
     if (
         nd in (10, 13)
@@ -370,8 +401,9 @@ def _ssn(raw: str, digits: str, context: str) -> float | None:
 
 def _is_date(match: re.Match[str]) -> bool:
     a, b, c = (int(match.group(k)) for k in "abc")
+    two_digit_year = len(match.group("c")) == 2
     for year, month, day in ((a, b, c), (c, b, a), (c, a, b)):
-        if year < 100:
+        if year < 100 and two_digit_year and year == c:
             year += 1900 if year > 30 else 2000
         try:
             dt.date(year, month, day)
