@@ -291,8 +291,10 @@ def nervaluate_strict(
     out = {}
     for ent, strategies in per.items():
         strict = strategies["strict"]
-        get = (lambda k: getattr(strict, k)) if not isinstance(strict, dict) else strict.get
-        out[ent] = (float(get("precision")), float(get("recall")))
+        if isinstance(strict, dict):
+            out[ent] = (float(strict["precision"]), float(strict["recall"]))
+        else:
+            out[ent] = (float(strict.precision), float(strict.recall))
     return out
 
 

@@ -56,8 +56,8 @@ class OffsetMap:
 
 
 def apply_replacements(text: str, replacements: list[Replacement]) -> tuple[str, OffsetMap]:
-    """The new text and its offset map. Replacements must not overlap (raises ValueError);
-    their order does not matter."""
+    """The new text and its offset map. Replacements must be non-empty and must not overlap
+    (raises ValueError); their order does not matter."""
     ordered = sorted(replacements, key=lambda r: (r.start, r.end))
     parts: list[str] = []
     old_starts: list[int] = []
@@ -67,8 +67,8 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> tuple[str,
     pos = 0
     length = 0
     for rep in ordered:
-        if not 0 <= rep.start <= rep.end <= len(text):
-            raise ValueError(f"replacement {rep.start}:{rep.end} outside the text")
+        if not 0 <= rep.start < rep.end <= len(text):
+            raise ValueError(f"replacement {rep.start}:{rep.end} empty or outside the text")
         if rep.start < pos:
             raise ValueError(f"replacement {rep.start}:{rep.end} overlaps the previous one")
         parts.append(text[pos : rep.start])

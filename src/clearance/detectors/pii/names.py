@@ -405,7 +405,28 @@ def _name_at(
 
 
 _PARTICLES = frozenset(
-    "van von de der den la le del della da di du dos das ter ten bin ibn al el".split()
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "la",
+        "le",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    ]
 )
 
 

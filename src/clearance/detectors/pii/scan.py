@@ -266,12 +266,10 @@ def _text_dates(text: str) -> list[PiiSpan]:
 def _dob_context(context: str) -> bool:
     """A birth word close before the date, with nothing number-like or sentence-ending between
     ("Date of birth: 1949-08-15. The invoice dated 2026-01-06" is one DOB, not two)."""
-    last = None
-    for last in _DOB_CONTEXT.finditer(context):
-        pass
-    if last is None:
+    matches = list(_DOB_CONTEXT.finditer(context))
+    if not matches:
         return False
-    gap = context[last.end() :]
+    gap = context[matches[-1].end() :]
     return len(gap) <= 20 and not any(ch.isdigit() or ch in ".;!?" for ch in gap.rstrip(". "))
 
 
