@@ -2,7 +2,10 @@
 
 from clearance.detectors.copyright import statements
 from clearance.detectors.dedup import exact_duplicate
+from clearance.detectors.faces import haar
 from clearance.detectors.license import cc_url, package_metadata, spdx_tag, text
+from clearance.detectors.pii import image_meta, media, secrets
+from clearance.detectors.pii import text as pii_text
 from clearance.detectors.signals import (
     aitxt,
     audio_tags,
@@ -30,10 +33,15 @@ __all__ = [
     "epub",
     "exact_duplicate",
     "exif",
+    "haar",
     "html_meta",
+    "image_meta",
+    "media",
     "package_metadata",
     "pdf",
+    "pii_text",
     "robots",
+    "secrets",
     "source_audit",
     "spdx_tag",
     "statements",

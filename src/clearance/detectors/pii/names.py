@@ -1,0 +1,439 @@
+"""Person names without a network model: gazetteers plus capitalisation and context rules.
+
+A name is two or more title-case tokens: a known first name, optionally a middle name or
+initial, and a known surname (with particles such as ``van``, ``de``, ``O'``). Single tokens are
+never reported, except a surname after a title (``Dr. Okafor``). First names that are also
+common words (Will, May, Grant, Rose...) need a title or a context word (``said``, ``by``,
+``Dear``, a signature line); a name followed by an organisation or place word (``Street``,
+``University``, ``Inc``) is not a person. Precision first: a miss costs less than a false alarm
+that sends clean text to review.
+
+The lists (``data/``) come from the 1990 US Census (public domain) and Faker's locale lists
+(MIT); see ``data/SOURCES.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clearance.detectors.pii.scan import PiiSpan
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĽŁŃŇŐŒŘŚŞŠŢŤŮŰŹŻŽ"
+_LOWER = "a-zß-öø-ÿā-ž"
+# Smith, McDonald, O'Brien, Smith-Jones, J. ; starts with a character set (fast prefix scan)
+_TOKEN = (
+    rf"[{_UPPER}](?:[{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:['\u2019\-][{_UPPER}]?[{_LOWER}]+)?"
+    rf"|['\u2019][{_UPPER}][{_LOWER}]+|\.)"
+)
+_PARTICLE = (
+    r"(?:van der|van den|van de|van|von der|von|de la|de los|del|de|da|di|du|dos|le|la|bin|ibn)"
+)
+# A run of capitalised tokens (with surname particles) on one line.
+_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_TOKEN}){{1,5}}+")
+_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "rev",
+        "herr",
+        "frau",
+        "mme",
+        "mlle",
+        "sr",
+        "sra",
+        "señor",
+        "señora",
+        "signor",
+        "signora",
+        "dott",
+    ]
+)
+_TITLE_BEFORE = re.compile(
+    r"(?i)\b(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|rev|herr|frau|mme|mlle|sr|sra|"
+    r"señor|señora|dott)\.?[ \t]+$"
+)
+_CONTEXT_BEFORE = re.compile(
+    r"(?i)(?:\b(?:by|from|dear|hi|hello|thanks|cc|to|with|name|author|signed|sincerely|"
+    r"regards|contact|patient|customer|employee|mother|father|wife|husband|son|daughter)"
+    r"\b[ \t:,-]*)$"
+)
+_CONTEXT_AFTER = re.compile(
+    r"(?i)^[ \t,]*(?:said|says|wrote|told|asked|explained|added|replied|noted|stated|"
+    r"\(\d{1,3}\)|,[ \t]*(?:\d{1,3}|who|a|an|the)\b|was born|is a|has been)\b"
+)
+_NOT_PERSON_AFTER = frozenset(
+    [
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "way",
+        "place",
+        "square",
+        "park",
+        "university",
+        "college",
+        "school",
+        "academy",
+        "hospital",
+        "clinic",
+        "institute",
+        "foundation",
+        "center",
+        "centre",
+        "inc",
+        "ltd",
+        "llc",
+        "corp",
+        "corporation",
+        "company",
+        "co",
+        "group",
+        "bank",
+        "trust",
+        "hotel",
+        "airport",
+        "station",
+        "county",
+        "city",
+        "town",
+        "bridge",
+        "river",
+        "lake",
+        "mountain",
+        "island",
+        "beach",
+        "church",
+        "cathedral",
+        "museum",
+        "library",
+        "hall",
+        "stadium",
+        "arena",
+        "building",
+        "tower",
+        "house",
+        "court",
+        "gardens",
+        "garden",
+        "valley",
+        "heights",
+        "hill",
+        "street",
+        "fund",
+        "partners",
+        "associates",
+        "capital",
+        "holdings",
+        "press",
+        "records",
+        "studios",
+    ]
+)
+#: first names that are also common words, months or days: need a title or context.
+_AMBIGUOUS_FIRST = frozenset(
+    [
+        "will",
+        "may",
+        "june",
+        "april",
+        "august",
+        "grant",
+        "mark",
+        "bill",
+        "art",
+        "rose",
+        "hope",
+        "joy",
+        "faith",
+        "grace",
+        "pat",
+        "sue",
+        "rich",
+        "chance",
+        "sunny",
+        "dawn",
+        "summer",
+        "autumn",
+        "winter",
+        "iris",
+        "ivy",
+        "lily",
+        "holly",
+        "amber",
+        "crystal",
+        "ruby",
+        "pearl",
+        "jade",
+        "angel",
+        "star",
+        "sky",
+        "page",
+        "gene",
+        "guy",
+        "don",
+        "van",
+        "del",
+        "lane",
+        "dean",
+        "royal",
+        "major",
+        "king",
+        "prince",
+        "earl",
+        "sterling",
+        "frank",
+        "miles",
+        "cash",
+        "price",
+        "christian",
+        "young",
+        "ray",
+        "bob",
+        "carol",
+        "sandy",
+        "rusty",
+        "buck",
+        "duke",
+        "harmony",
+        "destiny",
+        "precious",
+        "ebony",
+        "princess",
+        "baby",
+        "love",
+        "happy",
+        "lucky",
+        "trinity",
+        "genesis",
+        "heaven",
+        "nova",
+        "justice",
+        "january",
+        "february",
+        "march",
+        "july",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "north",
+        "south",
+        "east",
+        "west",
+        "new",
+        "general",
+        "saint",
+        "san",
+        "santa",
+        "los",
+        "las",
+        "el",
+        "la",
+        "le",
+        "de",
+        "del",
+        "van",
+        "von",
+        "christmas",
+        "easter",
+        "god",
+        "lord",
+        "jesus",
+        "long",
+        "short",
+        "green",
+        "brown",
+        "white",
+        "black",
+        "gray",
+        "grey",
+        "hall",
+        "wood",
+        "stone",
+        "bell",
+        "ward",
+        "hill",
+        "street",
+        "field",
+        "ford",
+        "park",
+        "price",
+        "best",
+        "day",
+        "love",
+        "church",
+        "worth",
+        "case",
+        "early",
+        "lee",
+        "tan",
+        "chan",
+        "son",
+    ]
+)
+
+
+@cache
+def _lists() -> tuple[frozenset[str], frozenset[str]]:
+    data = resources.files("clearance.detectors.pii") / "data"
+    first = frozenset((data / "first_names.txt").read_text(encoding="utf-8").split())
+    last = frozenset((data / "surnames.txt").read_text(encoding="utf-8").split())
+    return first, last
+
+
+def _is_surname(token: str, last: frozenset[str]) -> bool:
+    low = token.lower().replace("\u2019", "'")
+    if low in last:
+        return True
+    if "-" in low:  # double-barrelled: Smith-Jones
+        return any(part in last for part in low.split("-"))
+    for prefix in ("o'", "mc", "mac"):
+        if low.startswith(prefix) and len(low) > len(prefix) + 2:
+            return True
+    return False
+
+
+def find_names(text: str) -> list[PiiSpan]:
+    """Multi-token person names in ``text``."""
+    from clearance.detectors.pii.scan import PiiSpan
+
+    first, last = _lists()
+    out: list[PiiSpan] = []
+    for run in _RUN.finditer(text):
+        if run.start() > 0 and (text[run.start() - 1].isalnum() or text[run.start() - 1] in "_'"):
+            continue
+        tokens = [(m.start() + run.start(), m.group()) for m in re.finditer(r"\S+", run.group())]
+        i = 0
+        while i < len(tokens) - 1:
+            found = _name_at(text, tokens, i, first, last)
+            if found is None:
+                i += 1
+                continue
+            j, confidence = found
+            start = tokens[i][0]
+            end = tokens[j][0] + len(tokens[j][1])
+            out.append(PiiSpan("PERSON", start, end, confidence, "pii/person"))
+            i = j + 1
+    return out
+
+
+def _name_at(
+    text: str,
+    tokens: list[tuple[int, str]],
+    i: int,
+    first: frozenset[str],
+    last: frozenset[str],
+) -> tuple[int, float] | None:
+    """(index of the last token, confidence) of a name starting at token ``i``."""
+    start, head = tokens[i]
+    before = text[max(0, start - 30) : start]
+    titled = _TITLE_BEFORE.search(before) is not None
+    head_low = head.lower()
+    if head_low.rstrip(".") in _TITLES:
+        return None
+    if head_low not in first and not (titled and _is_surname(head, last)):
+        return None
+    # find the surname: the furthest token (up to 3 on) that is a known surname
+    j = None
+    for k in range(min(len(tokens) - 1, i + 3), i, -1):
+        tok = tokens[k][1]
+        if tok.endswith(".") or not _is_surname(tok, last):
+            continue
+        middle = tokens[i + 1 : k]
+        if all(_is_middle(t, first, last) for _, t in middle):
+            j = k
+            break
+    if j is None:
+        return None
+    end = tokens[j][0] + len(tokens[j][1])
+    if j + 1 < len(tokens) and tokens[j + 1][1].lower().rstrip(".") in _NOT_PERSON_AFTER:
+        return None
+    after = text[end : end + 30]
+    # bounded windows: an unbounded rfind/find per candidate is quadratic on a huge line
+    floor = max(0, start - 80)
+    line_start = text.rfind("\n", floor, start) + 1 or floor
+    ceiling = min(len(text), end + 80)
+    line_end = text.find("\n", end, ceiling)
+    rest = text[end : line_end if line_end >= 0 else ceiling].strip()
+    at_line_start = (line_start > floor or floor == 0) and not text[line_start:start].strip(
+        " \t>*-"
+    )
+    signature = at_line_start and (not rest or rest[0] in ",<(|")
+    context = (
+        titled
+        or signature
+        or _CONTEXT_BEFORE.search(before) is not None
+        or _CONTEXT_AFTER.search(after) is not None
+    )
+    ambiguous = head_low in _AMBIGUOUS_FIRST or tokens[j][1].lower() in _AMBIGUOUS_FIRST
+    if ambiguous and not context:
+        return None
+    # inside a long capitalised run (a headline, an organisation): only with context
+    if len(tokens) >= 4 and not context:
+        return None
+    return j, 0.95 if context else 0.85
+
+
+_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "la",
+        "le",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+    ]
+)
+
+
+def _is_middle(token: str, first: frozenset[str], last: frozenset[str]) -> bool:
+    """An initial, a first name or a surname particle; a bare surname is not a middle name
+    ("Anna Uphuis See": the name ends at Uphuis)."""
+    if re.fullmatch(rf"[{_UPPER}]\.", token):
+        return True
+    low = token.lower()
+    return low in first or low in _PARTICLES

@@ -1,0 +1,412 @@
+"""The text PII scanner: compiled candidate patterns, each confirmed by a validator.
+
+Why our own scanner rather than Presidio or a regex list: recognisers that run one regex per
+entity and trust the match (Presidio's approach) either miss formats (grouped cards, 2-series
+Mastercard, national-format phones) or flag order numbers. Here a few cheap candidate patterns
+find every number-shaped, ``@``-shaped or IBAN-shaped run in one pass each, and a validator
+decides what the candidate is: Luhn plus issuer ranges for cards, mod-97 and country lengths
+(``python-stdnum``) for IBANs, numbering plans (``phonenumbers``) for phones, SSA rules for
+SSNs, ``python-stdnum`` check digits for national ids, ``ipaddress`` for IPs. This module is the
+product, so it is written here; the validators are the libraries'.
+
+Patterns are linear: possessive quantifiers and bounded repeats, no nested unbounded groups,
+so a 10 MB line costs one pass, not a quadratic search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from typing import NamedTuple
+
+from stdnum import iban as stdnum_iban
+from stdnum import isbn
+
+from clearance.detectors.pii import names
+from clearance.detectors.pii.numbers import is_card, is_ssn, national_id
+from clearance.detectors.pii.phone import DEFAULT_REGIONS, phone_confidence
+
+
+class PiiSpan(NamedTuple):
+    entity: str  # EMAIL, PHONE, CARD, IBAN, SSN, IP, DOB, NATIONAL_ID, PERSON
+    start: int
+    end: int
+    confidence: float
+    rule: str
+
+
+_WINDOW = 40  # characters of context read before a candidate
+_MAX_CANDIDATE = 64
+
+# Every pattern starts with a literal or a character set (never a look-behind), so the regex
+# engine skips ahead with its fast prefix scan; the "not inside a word" checks run in Python on
+# the few candidates (measured 3-5x faster than a leading look-behind).
+# Number-like runs: digits with single separators, an optional leading + / ( / (+ .
+_NUMBER = re.compile(
+    r"[+(\d](?<![\w+\-.].)(?:(?<=\()\+)?(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
+)
+_TOKEN_END = re.compile(r"[^\d]")
+_SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
+_CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
+_EMAIL_AT = re.compile(
+    r"@(?<=[A-Za-z0-9._%+'\-]@)(?=[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}+)\.[A-Za-z0-9])"
+)
+_EMAIL_LOCAL_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+'-"
+)
+_EMAIL_DOMAIN = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![\w\-])"
+)
+_IBAN = re.compile(r"[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
+_IPV6_SEED = re.compile(r":[0-9A-Fa-f]{0,4}:")
+_IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}+(?::[0-9A-Fa-f]{0,4}+){2,7}+(?:\.\d{1,3}){0,3}")
+_HEX_COLON = frozenset("0123456789abcdefABCDEF:")
+_LETTER_ID = re.compile(
+    r"[0-9A-Z](?<![\w].)(?:(?<=\d)(?:\d{7}-?[A-Z]|\d{5}[-+A]\d{3}[0-9A-Y])"
+    r"|(?<=[XYZ])-?\d{7}-?[A-Z]"
+    r"|(?<=[A-Z])(?:[A-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[A-Z]{5}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]))"
+    r"(?![\w])"
+)
+_DATE_NUMERIC = re.compile(
+    r"(?P<a>\d{4}|\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
+)
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_TEXT = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.? (?:{_MONTHS})\.?,? \d{{4}}"
+    rf"|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})\b",
+    re.IGNORECASE,
+)
+_DOB_CONTEXT = re.compile(
+    r"\b(?:born|birth|birthday|dob|d\.o\.b|date of birth|geboren|geburtsdatum|né|née|"
+    r"naissance|nacimiento|nacido|nascita|nato|nata)\b",
+    re.IGNORECASE,
+)
+# substring pre-check for the date-of-birth pass (plain ``in`` tests: far cheaper than a regex)
+_DOB_MARKERS = (
+    "born",
+    "Born",
+    "BORN",
+    "birth",
+    "Birth",
+    "BIRTH",
+    "DOB",
+    "dob",
+    "D.O.B",
+    "d.o.b",
+    "gebor",
+    "Gebor",
+    "Geburt",
+    "naissance",
+    "Naissance",
+    "né",
+    "Né",
+    "naci",
+    "Naci",
+    "nascita",
+    "Nascita",
+    "nato",
+    "nata",
+)
+_VERSION_CONTEXT = re.compile(r"(?i)\b(?:version|release|v|ver|build)\b[ .:]*$")
+# words before a number that make it a reference, not a card: "Order #4111...", "Ref ..."
+_NOT_CARD_CONTEXT = re.compile(
+    r"(?i)\b(?:order|ref|reference|invoice|tracking|sku|serial|ticket|isbn|id|no)\b[ .:#-]*$|#$"
+)
+_CARD_CONTEXT = re.compile(r"(?i)\b(?:card|cc|visa|mastercard|amex|credit|debit|charge|paid)\b")
+_SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social security|soc\.? sec|ssa)\b")
+_ISBN_CONTEXT = re.compile(r"(?i)\bisbn(?:-1[03])?\b[: ]*$")
+
+
+def scan_text(
+    text: str, *, persons: bool = True, regions: tuple[str, ...] = DEFAULT_REGIONS
+) -> list[PiiSpan]:
+    """Every personal-data span in ``text``, sorted by start; overlaps resolved (longest wins)."""
+    spans: list[PiiSpan] = []
+    if "@" in text:
+        spans.extend(_emails(text))
+    spans.extend(_numbers(text, regions))
+    spans.extend(_ibans(text))
+    spans.extend(_letter_ids(text))
+    if ":" in text:
+        spans.extend(_ipv6(text))
+    if any(marker in text for marker in _DOB_MARKERS):
+        spans.extend(_text_dates(text))
+    if persons:
+        spans.extend(names.find_names(text))
+    return _resolve(spans)
+
+
+def _resolve(spans: list[PiiSpan]) -> list[PiiSpan]:
+    """Drop spans inside a longer (or earlier, more confident) one."""
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start), -s.confidence))
+    out: list[PiiSpan] = []
+    for span in spans:
+        if out and span.start < out[-1].end:
+            continue
+        out.append(span)
+    return out
+
+
+def _before(text: str, start: int) -> str:
+    return text[max(0, start - _WINDOW) : start].lower()
+
+
+def _emails(text: str) -> list[PiiSpan]:
+    out: list[PiiSpan] = []
+    last_end = 0
+    for at in _EMAIL_AT.finditer(text):
+        i = at.start()
+        if i < last_end:
+            continue
+        domain = _EMAIL_DOMAIN.match(text, i + 1, min(len(text), i + 256))
+        if domain is None:
+            continue
+        start = i
+        floor = max(last_end, i - 64)
+        while start > floor and text[start - 1] in _EMAIL_LOCAL_CHARS:
+            start -= 1
+        if start > 0 and text[start - 1] in _EMAIL_LOCAL_CHARS:
+            continue  # a local part longer than 64 characters (RFC 5321) is no address
+        while start < i and text[start] in "._%+'-":
+            start += 1
+        if start == i:
+            continue
+        out.append(PiiSpan("EMAIL", start, domain.end(), 0.99, "pii/email"))
+        last_end = domain.end()
+    return out
+
+
+def _ibans(text: str) -> list[PiiSpan]:
+    out: list[PiiSpan] = []
+    for match in _IBAN.finditer(text):
+        if match.start() > 0 and text[match.start() - 1].isalnum():
+            continue
+        raw = match.group()
+        # Grouped IBANs may swallow a following word or number: shrink to the longest valid one.
+        groups = re.split(r"(?<=[A-Z0-9])(?=[ \-])", raw)
+        for n in range(len(groups), 0, -1):
+            candidate = "".join(groups[:n])
+            compact = candidate.replace(" ", "").replace("-", "")
+            if 15 <= len(compact) <= 34 and _mod97(compact) and stdnum_iban.is_valid(compact):
+                end = match.start() + len(candidate)
+                if end < len(text) and text[end].isalnum():
+                    break
+                out.append(PiiSpan("IBAN", match.start(), end, 0.99, "pii/iban"))
+                break
+    return out
+
+
+def _mod97(compact: str) -> bool:
+    """ISO 13616 check (cheap, before python-stdnum checks the country format)."""
+    digits = "".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
+def _letter_ids(text: str) -> list[PiiSpan]:
+    out: list[PiiSpan] = []
+    for match in _LETTER_ID.finditer(text):
+        if match.start() > 0 and (
+            text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"
+        ):
+            continue
+        found = national_id(match.group(), _before(text, match.start()))
+        if found is not None:
+            name, confidence = found
+            out.append(
+                PiiSpan("NATIONAL_ID", match.start(), match.end(), confidence, f"pii/{name}")
+            )
+    return out
+
+
+def _ipv6(text: str) -> list[PiiSpan]:
+    out: list[PiiSpan] = []
+    last_end = 0
+    for seed in _IPV6_SEED.finditer(text):
+        if seed.start() < last_end:
+            continue
+        start = seed.start()
+        floor = max(last_end, start - 4)
+        while start > floor and text[start - 1] in _HEX_COLON:
+            start -= 1
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ":._"):
+            continue
+        match = _IPV6.match(text, start)
+        if match is None:
+            continue
+        raw = match.group()
+        end = match.end()
+        last_end = end
+        if len(raw) < 6 or not any(ch.isdigit() for ch in raw) or raw.count(":") < 2:
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] == ":"):
+            continue
+        try:
+            ipaddress.IPv6Address(raw)
+        except ValueError:
+            continue
+        groups = [g for g in raw.split(":") if g]
+        if len(groups) < 3:  # "a::1"-like short forms are too often code or times
+            continue
+        out.append(PiiSpan("IP", start, end, 0.95, "pii/ipv6"))
+    return out
+
+
+def _text_dates(text: str) -> list[PiiSpan]:
+    return [
+        PiiSpan("DOB", m.start(), m.end(), 0.85, "pii/dob")
+        for m in _DATE_TEXT.finditer(text)
+        if _dob_context(_before(text, m.start()))
+    ]
+
+
+def _dob_context(context: str) -> bool:
+    """A birth word close before the date, with nothing number-like or sentence-ending between
+    ("Date of birth: 1949-08-15. The invoice dated 2026-01-06" is one DOB, not two)."""
+    matches = list(_DOB_CONTEXT.finditer(context))
+    if not matches:
+        return False
+    gap = context[matches[-1].end() :]
+    return len(gap) <= 20 and not any(ch.isdigit() or ch in ".;!?" for ch in gap.rstrip(". "))
+
+
+def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
+    out: list[PiiSpan] = []
+    n = len(text)
+    pos = 0
+    while (match := _NUMBER.search(text, pos)) is not None:
+        start, end = match.span()
+        pos = end
+        if end - start < 7:  # the shortest personal number, an IPv4 address, has 7 characters
+            continue
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+-."):
+            # glued to a word ("visa19 4111..."): skip its first token, look again after it
+            token = _TOKEN_END.search(text, start + 1, end)
+            pos = token.start() + 1 if token is not None else end
+            continue
+        raw = match.group()
+        if not raw[-1].isdigit() and not any(ch.isdigit() for ch in raw):
+            continue
+        # trailing separators are not part of the number
+        while raw and raw[-1] in " -./(":
+            raw = raw[:-1]
+            end -= 1
+        if end - start > _MAX_CANDIDATE:
+            continue
+        if end + 1 < n and text[end] in "-/" and text[end + 1].isalnum():
+            continue  # "0-16-772326-X": glued to a word (ISBN check letter, part code)
+        # a phone extension ("555-2671x890") ends the number; other letters make the run part
+        # of a word or code
+        if (
+            end < n
+            and (text[end].isalpha() or text[end] == "_")
+            and not (text[end] == "x" and text[end + 1 : end + 2].isdigit())
+        ):
+            continue
+        if sum(ch.isdigit() for ch in raw) < 7 and "." not in raw:
+            continue
+        span = _classify(text, raw, start, regions)
+        if span is not None:
+            out.append(span)
+        elif " " in raw and not _CARD_SHAPED.fullmatch(raw):
+            out.extend(_classify_parts(text, raw, start, regions))
+    return out
+
+
+def _classify_parts(text: str, raw: str, start: int, regions: tuple[str, ...]) -> list[PiiSpan]:
+    """A run that merged two numbers ("call 555-123-4567 2024"): the longest valid sub-run of
+    its space-separated groups, then the rest."""
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"[^ ]+", raw)]
+    if len(bounds) > 8:
+        return []
+    found: list[PiiSpan] = []
+    i = 0
+    while i < len(bounds):
+        for j in range(len(bounds), i, -1):
+            if j - i == len(bounds):
+                continue
+            part = raw[bounds[i][0] : bounds[j - 1][1]]
+            span = _classify(text, part, start + bounds[i][0], regions)
+            if span is not None:
+                found.append(span)
+                i = j - 1
+                break
+        i += 1
+    return found
+
+
+def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiSpan | None:
+    """What a number-shaped candidate is, if anything personal."""
+    end = start + len(raw)
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    nd = len(digits)
+    context = _before(text, start)
+    if raw.count(".") == 3 and re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", raw):
+        if _VERSION_CONTEXT.search(context):
+            return None
+        try:
+            ipaddress.IPv4Address(raw)
+        except ValueError:
+            return None
+        return PiiSpan("IP", start, end, 0.95, "pii/ipv4")
+    date = _DATE_NUMERIC.fullmatch(raw)
+    if date is not None and _is_date(date):
+        if _dob_context(context):
+            return PiiSpan("DOB", start, end, 0.9, "pii/dob")
+        return None
+    if nd < 7:
+        return None
+    if nd == 9:
+        ssn = _ssn(raw, digits, context)
+        if ssn is not None:
+            return PiiSpan("SSN", start, end, ssn, "pii/ssn")
+        if _SSN_SHAPED.fullmatch(raw):  # an invalid SSN is not a phone number either
+            return None
+    if re.fullmatch(r"\d+(?:[ \-]\d+)*", raw) and is_card(digits):
+        if _NOT_CARD_CONTEXT.search(context) and not _CARD_CONTEXT.search(context):
+            return None
+        return PiiSpan("CARD", start, end, 0.95, "pii/card")
+    if (
+        nd in (10, 13)
+        and (_ISBN_CONTEXT.search(context) or raw.count("-") == 3 or digits[:3] in ("978", "979"))
+        and isbn.is_valid(raw)
+    ):
+        return None
+    found = national_id(raw, context)
+    if found is not None:
+        name, confidence = found
+        return PiiSpan("NATIONAL_ID", start, end, confidence, f"pii/{name}")
+    phone = phone_confidence(raw, context, regions)
+    if phone is not None:
+        return PiiSpan("PHONE", start, end, phone, "pii/phone")
+    return None
+
+
+def _ssn(raw: str, digits: str, context: str) -> float | None:
+    """Confidence for an SSN: dashed ``123-45-6789`` alone, other forms only with context."""
+    if not is_ssn(digits):
+        return None
+    has_context = _SSN_CONTEXT.search(context) is not None
+    if re.fullmatch(r"\d{3}-\d{2}-\d{4}", raw):
+        return 0.95 if has_context else 0.85
+    if re.fullmatch(r"\d{3} \d{2} \d{4}|\d{9}", raw) and has_context:
+        return 0.9
+    return None
+
+
+def _is_date(match: re.Match[str]) -> bool:
+    a, b, c = (int(match.group(k)) for k in "abc")
+    two_digit_year = len(match.group("c")) == 2
+    for year, month, day in ((a, b, c), (c, b, a), (c, a, b)):
+        if year < 100 and two_digit_year and year == c:
+            year += 1900 if year > 30 else 2000
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            continue
+        if 1900 <= year <= 2100:
+            return True
+    return False
