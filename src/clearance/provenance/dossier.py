@@ -339,15 +339,18 @@ def _model_terms(ctx: _Ctx) -> Section:
         "Terms the model license should carry so that obligations of the cleared data "
         "pass downstream (derived from the license knowledge base; counsel drafts):"
     ]
-    lines = [
-        *("Use restriction: " + t for t in obl["use_restrictions"]),
-        *("Naming: " + t for t in obl["naming"]),
-        *("Attribution: " + t for t in obl["attribution"]),
+    rows = [
+        *(["use restriction", t] for t in obl["use_restrictions"]),
+        *(["naming", t] for t in obl["naming"]),
+        *(["share-alike", t] for t in obl["share_alike"]),
+        *(["attribution", t] for t in obl["attribution"]),
     ]
     copyleft = sorted({o for d in cleared for o in d.obligations if "copyleft" in o})
-    lines += ["Copyleft: " + o for o in copyleft]
-    paras += lines or ["No restriction from the cleared data's licenses needs to pass on."]
-    return Section("Recommended model license terms", paras)
+    rows += [["copyleft", o] for o in copyleft]
+    if not rows:
+        paras.append("No restriction from the cleared data's licenses needs to pass on.")
+    tables = [Table(["kind", "term (license: what passes on)"], rows)] if rows else []
+    return Section("Recommended model license terms", paras, tables)
 
 
 def _regulatory(ctx: _Ctx) -> Section:

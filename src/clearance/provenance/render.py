@@ -40,7 +40,7 @@ body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:10pt;margin:1.5em;colo
 h1{font-size:18pt;border-bottom:2px solid #333}h2{font-size:13pt;margin-top:1.4em;
 border-bottom:1px solid #bbb;page-break-after:avoid}table{border-collapse:collapse;
 width:100%;margin:.5em 0;font-size:8.5pt}th,td{border:1px solid #aaa;padding:3px 5px;
-text-align:left;vertical-align:top;word-break:break-word}th{background:#eee}
+text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#eee;white-space:nowrap}
 .note{color:#700;font-style:italic}.conf{color:#a00;font-weight:bold}dl{display:grid;
 grid-template-columns:max-content auto;gap:2px 12px}dt{font-weight:bold}dd{margin:0;
 word-break:break-all}tr{page-break-inside:avoid}
