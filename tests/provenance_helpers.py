@@ -28,8 +28,15 @@ def make_export(run: Path, out: Path) -> Path:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(body)
         digest = hashlib.sha256(body).hexdigest()
-        rows.append({"item_id": d.item_id, "path": rel, "exported_sha256": digest,
-                     "license": d.license, "obligations": list(d.obligations)})
+        rows.append(
+            {
+                "item_id": d.item_id,
+                "path": rel,
+                "exported_sha256": digest,
+                "license": d.license,
+                "obligations": list(d.obligations),
+            }
+        )
     (out / "MANIFEST.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     clearance = {
         "format": "clearance.export/1",
