@@ -110,3 +110,43 @@ def test_pdf_is_printed_by_chromium(run: Path, tmp_path: Path) -> None:
     text = "".join(page.extract_text() or "" for page in reader.pages)
     assert len(reader.pages) >= 2
     assert "IP dossier" in text and "Regulatory checklist" in text
+
+
+def test_counsel_override_and_reliance_reach_the_dossier_and_the_digest(
+    run: Path, tmp_path: Path
+) -> None:
+    from clearance.provenance.record import decisions_digest
+
+    copy = tmp_path / "runs" / "demo"
+    shutil.copytree(run, copy)
+    before = decisions_digest(copy)
+    result = cli(
+        "override",
+        str(copy),
+        "code:retry.go",
+        "--status",
+        "cleared",
+        "--by",
+        "B. Lawyer",
+        "--reason",
+        "author confirmed MIT in writing",
+        "--purpose",
+        "commercial-training",
+    )
+    assert result.returncode == 0, result.stderr
+    decided = cli(
+        "decide", str(copy), "--purpose", "commercial-training", "--rely-on", "us-fair-use"
+    )
+    assert decided.returncode == 0, decided.stderr
+    after = decisions_digest(copy)
+    assert after["sha256"] != before["sha256"]
+    assert after["overrides"] == 1 and after["ledger_head"]["entry"] == 1
+    text = render_md(build_dossier(copy))
+    counsel = text.split("## Counsel decisions and overrides")[1].split("\n## ")[0]
+    assert "1 decision(s) in this run carry counsel's override" in counsel
+    assert "chain verified" in counsel
+    assert "| 1 |" in counsel and "B. Lawyer" in counsel and "code:retry.go" in counsel
+    worksheet = text.split("## Fair-use / exception reliance worksheet")[1].split("\n## ")[0]
+    assert "us-fair-use" in worksheet and "not recorded" in worksheet
+    public = render_md(build_dossier(copy, public=True))
+    assert "B. Lawyer" not in public and "code:retry.go" not in public
