@@ -242,3 +242,16 @@ def test_create_and_verify_in_process(signed: Path, tmp_path: Path) -> None:
     new_keypair(tmp_path / "k2.pem")
     with pytest.raises(SignatureError):
         verify_record(record, tmp_path / "k2.pem.pub")
+
+
+def test_obligations_sort_rail_llama_and_cc_terms() -> None:
+    from clearance.provenance.obligations import license_obligations
+
+    obl = license_obligations(["LicenseRef-bigscience-openrail-m", "llama3.1", "CC-BY-SA-4.0", ""])
+    assert obl["licenses"] == ["CC-BY-SA-4.0", "LicenseRef-bigscience-openrail-m", "llama3.1"]
+    assert any("openrail" in t and "Attachment A" in t for t in obl["use_restrictions"])
+    assert any(t.startswith("llama3.1:") and "acceptable use" in t for t in obl["use_restrictions"])
+    assert any('"Llama" at the beginning' in t for t in obl["naming"])
+    assert any("Built with Llama" in t for t in obl["naming"])
+    assert [t.split(":")[0] for t in obl["share_alike"]] == ["CC-BY-SA-4.0"]
+    assert license_obligations(["MIT"])["use_restrictions"] == []

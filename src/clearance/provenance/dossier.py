@@ -345,8 +345,6 @@ def _model_terms(ctx: _Ctx) -> Section:
         *(["share-alike", t] for t in obl["share_alike"]),
         *(["attribution", t] for t in obl["attribution"]),
     ]
-    copyleft = sorted({o for d in cleared for o in d.obligations if "copyleft" in o})
-    rows += [["copyleft", o] for o in copyleft]
     if not rows:
         paras.append("No restriction from the cleared data's licenses needs to pass on.")
     tables = [Table(["kind", "term (license: what passes on)"], rows)] if rows else []
