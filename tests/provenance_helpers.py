@@ -60,3 +60,23 @@ def make_safetensors(path: Path, metadata: dict[str, str] | None = None) -> Path
     }
     save_file(tensors, str(path), metadata=metadata)
     return path
+
+
+def make_gguf(path: Path) -> Path:
+    """A small GGUF (v3) written with the ``gguf`` package: key-values of several types
+    (string, uint32, an array) and three tensors."""
+    import gguf
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("tiny test model")
+    writer.add_context_length(128)
+    writer.add_array("tokenizer.ggml.tokens", ["<s>", "</s>", "hello"])
+    rng = np.random.default_rng(11)
+    writer.add_tensor("token_embd.weight", rng.standard_normal((8, 4)).astype(np.float32))
+    writer.add_tensor("output_norm.weight", rng.standard_normal(4).astype(np.float16))
+    writer.add_tensor("blk.0.bias", np.arange(7, dtype=np.int32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

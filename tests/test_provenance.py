@@ -16,7 +16,7 @@ from safetensors.numpy import load_file
 from clearance.provenance.embed import KEY, embed_safetensors, read_embedded, verify_embedded
 from clearance.provenance.record import create_record, read_record, verify_record, write_record
 from clearance.provenance.signing import SignatureError, new_keypair
-from provenance_helpers import make_export, make_safetensors
+from provenance_helpers import make_export, make_gguf, make_safetensors
 from test_cli import cli
 
 
@@ -42,7 +42,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "export").mkdir()
     make_export(run, root / "export")
     make_safetensors(root / "model.safetensors", {"format": "np"})
-    (root / "model.gguf").write_bytes(b"GGUF" + bytes(range(256)) * 64)
+    make_gguf(root / "model.gguf")
     result = cli("keys", "new", "--out", str(root / "key.pem"))
     assert result.returncode == 0, result.stderr
     assert "PRIVATE" not in result.stdout + result.stderr
@@ -255,3 +255,60 @@ def test_obligations_sort_rail_llama_and_cc_terms() -> None:
     assert any("Built with Llama" in t for t in obl["naming"])
     assert [t.split(":")[0] for t in obl["share_alike"]] == ["CC-BY-SA-4.0"]
     assert license_obligations(["MIT"])["use_restrictions"] == []
+
+
+def test_embedded_gguf_keeps_tensors_and_key_values(signed: Path) -> None:
+    import gguf
+
+    original = gguf.GGUFReader(str(signed / "model.gguf"))
+    embedded = gguf.GGUFReader(str(signed / "embedded" / "model.gguf"))
+    assert [t.name for t in original.tensors] == [t.name for t in embedded.tensors]
+    for a, b in zip(original.tensors, embedded.tensors, strict=True):
+        assert a.tensor_type == b.tensor_type and np.array_equal(a.data, b.data)
+    for key in original.fields:
+        if key.startswith("GGUF."):
+            continue
+        assert embedded.fields[key].parts[-1].tobytes() == original.fields[key].parts[-1].tobytes()
+    field = embedded.fields[KEY]
+    text = bytes(field.parts[field.data[0]]).decode()
+    assert json.loads(text) == read_record(signed / "PROVENANCE.json")
+    result = cli(
+        "provenance",
+        "verify",
+        str(signed / "embedded" / "model.gguf"),
+        "--public",
+        str(signed / "key.pem.pub"),
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_embedded_gguf_with_changed_tensor_is_named(signed: Path, tmp_path: Path) -> None:
+    target = tmp_path / "m.gguf"
+    data = bytearray((signed / "embedded" / "model.gguf").read_bytes())
+    data[-3] ^= 0xFF
+    target.write_bytes(bytes(data))
+    diffs = verify_embedded(target, signed / "key.pem.pub")
+    assert len(diffs) == 1 and diffs[0].field == "tensor data (sha256)"
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        b"GGUF",
+        b"GGUF" + struct.pack("<IQQ", 3, 1, 1) + struct.pack("<Q", 10**15),
+        b"GGUF" + struct.pack("<IQQ", 9, 0, 0),
+        b"GGUF"
+        + struct.pack("<IQQ", 3, 0, 1)
+        + struct.pack("<Q", 1)
+        + b"k"
+        + struct.pack("<I", 99),
+    ],
+)
+def test_hostile_gguf_headers_are_clear_errors(tmp_path: Path, blob: bytes) -> None:
+    from clearance.provenance.gguf_embed import embed_gguf
+
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(blob)
+    with pytest.raises(Exception, match="GGUF"):
+        embed_gguf(bad, {"format": "x"}, tmp_path / "out.gguf")
+    assert bad.read_bytes() == blob

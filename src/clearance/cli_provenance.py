@@ -62,6 +62,7 @@ def provenance_create(
 ) -> None:
     """Hash the model files (streaming) and sign a record binding them to the cleared data."""
     from clearance.provenance.embed import embed_safetensors
+    from clearance.provenance.gguf_embed import embed_gguf
     from clearance.provenance.record import create_record, write_record
 
     record = create_record(model, export, key, run=run)
@@ -72,8 +73,9 @@ def provenance_create(
     if embed is not None:
         embed.mkdir(parents=True, exist_ok=True)
         for entry, path in zip(record["model"]["files"], model, strict=True):
-            if entry["format"] == "safetensors":
-                target = embed_safetensors(path, record, embed / path.name)
+            if entry["format"] in {"safetensors", "gguf"} and "tensors_sha256" in entry:
+                write = embed_safetensors if entry["format"] == "safetensors" else embed_gguf
+                target = write(path, record, embed / path.name)
                 typer.echo(f"embedded the record in {target} (tensor bytes identical)")
             else:
                 typer.echo(f"{path.name}: {entry['format']} — record not embedded (sidecar only)")
@@ -99,15 +101,18 @@ def provenance_verify(
     Exit 0 verified, 1 signature invalid or another key, 2 bad input, 3 content differs.
     """
     from clearance.provenance.embed import read_embedded, verify_embedded
+    from clearance.provenance.gguf_embed import read_embedded_gguf
     from clearance.provenance.record import read_record, verify_record
     from clearance.provenance.signing import SignatureError
 
     err = Console(stderr=True)
-    embedded = _is_safetensors(record)
+    kind = _embedded_kind(record)
+    embedded = kind is not None
     try:
         if embedded:
             diffs = verify_embedded(record, public)
-            data = read_embedded(record) or {}
+            read = read_embedded_gguf if kind == "gguf" else read_embedded
+            data = read(record) or {}
             diffs += verify_record(data, public, models=model or [], export=export)
         else:
             diffs = verify_record(read_record(record), public, models=model or [], export=export)
@@ -133,13 +138,16 @@ def provenance_verify(
     raise typer.Exit(EXIT_DIFFERS if diffs else EXIT_OK)
 
 
-def _is_safetensors(path: Path) -> bool:
+def _embedded_kind(path: Path) -> str | None:
+    """ "gguf" or "safetensors" when RECORD is a model file, None for a JSON record."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(9)
     except OSError:
-        return False
-    return len(head) == 9 and head[8:9] == b"{"
+        return None
+    if head[:4] == b"GGUF":
+        return "gguf"
+    return "safetensors" if len(head) == 9 and head[8:9] == b"{" else None
 
 
 def dossier_command(

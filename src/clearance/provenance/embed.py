@@ -8,8 +8,7 @@ writes whole files from loaded tensors: 8 bytes little-endian header length N, N
 and header are rewritten and the data section is copied byte for byte (and re-hashed to prove
 it). https://github.com/huggingface/safetensors#format
 
-GGUF is not handled: a new key-value moves the tensor-info block and the aligned data start,
-so the file must be re-laid out; not done here (see the README).
+GGUF: see gguf_embed.py.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ def _stripped(header: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _hash_from(path: Path, offset: int) -> str:
+def hash_from(path: Path, offset: int) -> str:
     digest = hashlib.sha256()
     buf = bytearray(BUFFER)
     view = memoryview(buf)
@@ -83,7 +82,7 @@ def safetensors_digests(path: str | Path) -> dict[str, str]:
     except ConfigError:
         return {}
     return {
-        "tensors_sha256": _hash_from(p, start),
+        "tensors_sha256": hash_from(p, start),
         "header_sha256": hashlib.sha256(canonical_json(_stripped(header))).hexdigest(),
     }
 
@@ -107,7 +106,7 @@ def embed_safetensors(src: str | Path, record: dict[str, Any], out: str | Path) 
         reader.seek(start)
         while chunk := reader.read(BUFFER):
             writer.write(chunk)
-    if _hash_from(tmp, 8 + len(blob)) != _hash_from(src, start):
+    if hash_from(tmp, 8 + len(blob)) != hash_from(src, start):
         tmp.unlink()
         raise ConfigError(f"{out}: tensor data changed while copying; nothing written")
     os.replace(tmp, out)
@@ -129,24 +128,23 @@ def read_embedded(path: str | Path) -> dict[str, Any] | None:
 def verify_embedded(path: str | Path, public: str | Path) -> list[Difference]:
     """The embedded record's signature (raises SignatureError), and that this file's tensors
     and header (less the record) are those of a model file the record names."""
+    from clearance.provenance.gguf_embed import gguf_digests, read_embedded_gguf
+
     p = Path(path)
-    record = read_embedded(p)
+    with open(p, "rb") as handle:
+        is_gguf = handle.read(4) == b"GGUF"
+    record = read_embedded_gguf(p) if is_gguf else read_embedded(p)
+    where = "key-value" if is_gguf else "__metadata__."
     if record is None:
-        return [Difference(p.name, f"__metadata__.{KEY}", "an embedded record", "none")]
+        return [Difference(p.name, f"{where}{KEY}", "an embedded record", "none")]
     check_signature(record, load_public(public))
-    mine = safetensors_digests(p)
+    mine = gguf_digests(p) if is_gguf else safetensors_digests(p)
     entries = [f for f in record.get("model", {}).get("files", []) if "tensors_sha256" in f]
     for entry in entries:
         if entry["tensors_sha256"] == mine["tensors_sha256"]:
             if entry["header_sha256"] != mine["header_sha256"]:
-                return [
-                    Difference(
-                        p.name,
-                        "header (tensor names, shapes, dtypes, offsets or metadata)",
-                        entry["header_sha256"],
-                        mine["header_sha256"],
-                    )
-                ]
+                what = "header (tensor names, shapes, dtypes, offsets or metadata)"
+                return [Difference(p.name, what, entry["header_sha256"], mine["header_sha256"])]
             return []
-    expected = ", ".join(e["tensors_sha256"] for e in entries) or "a safetensors file"
+    expected = ", ".join(e["tensors_sha256"] for e in entries) or "a model file"
     return [Difference(p.name, "tensor data (sha256)", expected, mine["tensors_sha256"])]

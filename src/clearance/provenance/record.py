@@ -79,6 +79,10 @@ def model_entry(path: str | Path) -> dict[str, Any]:
         from clearance.provenance.embed import safetensors_digests
 
         entry.update(safetensors_digests(p))
+    elif entry["format"] == "gguf":
+        from clearance.provenance.gguf_embed import gguf_digests
+
+        entry.update(gguf_digests(p))
     return entry
 
 
