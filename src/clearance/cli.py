@@ -46,6 +46,7 @@ from clearance.cli_policy import (
     print_decide_summary,
     run_decide,
 )
+from clearance.cli_provenance import dossier_command, keys_app, provenance_app
 from clearance.cli_terms import terms_command
 from clearance.detectors.base import registry
 from clearance.detectors.signals.web_options import signal_options
@@ -547,6 +548,9 @@ app.command("policies")(policies_command)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(guard_app, name="guard")
 app.command("terms")(terms_command)
+app.add_typer(keys_app, name="keys")
+app.add_typer(provenance_app, name="provenance")
+app.command("dossier")(dossier_command)
 
 
 @app.command("detectors")
