@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance import __version__
+from clearance.cli_export import export_command, report_command, summary_command
 from clearance.cli_licenses import licenses_command
 from clearance.cli_policy import (
     LedgerOpt,
@@ -473,6 +474,9 @@ app.command("override")(override_command)
 app.command("gate")(gate_command)
 app.command("policies")(policies_command)
 app.add_typer(ledger_app, name="ledger")
+app.command("report")(report_command)
+app.command("export")(export_command)
+app.command("summary")(summary_command)
 
 
 @app.command("detectors")

@@ -1,0 +1,92 @@
+"""A read-only view of a decided run, shared by the report, the export and the summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from clearance.policy.table import DECISION_SCHEMA
+from clearance.readers.base import ShardSpec
+from clearance.runs.store import RunStore, open_run
+
+STATUSES = ("cleared", "review", "blocked")
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """The columns of a decision the exporters need (reasons etc. stay JSON until read)."""
+
+    item_id: str
+    source: str
+    sha256: str
+    status: str
+    license: str
+    obligations: tuple[str, ...]
+    reasons: tuple[dict[str, Any], ...]
+
+
+class RunView:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.store: RunStore = open_run(path)
+        self.info: dict[str, Any] = self.store.read_run_json()
+
+    @cached_property
+    def decisions(self) -> pa.Table:
+        """decisions.parquet (raises RunError naming `clearance decide` when there are none)."""
+        return self.store.decisions(DECISION_SCHEMA)
+
+    @cached_property
+    def items(self) -> pa.Table:
+        return self.store.items(
+            columns=["item_id", "source", "uri", "media_type", "sha256", "size"]
+        )
+
+    def findings(self, columns: list[str] | None = None, kind: str | None = None) -> pa.Table:
+        return self.store.findings(columns=columns, kind=kind)
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        return list(self.info.get("sources") or [])
+
+    @property
+    def decision_info(self) -> dict[str, Any]:
+        return dict(self.info.get("decisions") or {})
+
+    def shards(self) -> Iterator[ShardSpec]:
+        """The scan's shards, in a stable order (from the completion markers)."""
+        for marker in self.store.markers():
+            yield ShardSpec.from_json(marker["spec"])
+
+    def item_meta(self, item_ids: set[str]) -> dict[str, dict[str, Any]]:
+        """Reader metadata of some items (JSON-decoded)."""
+        table = self.store.items(columns=["item_id", "meta"])
+        out: dict[str, dict[str, Any]] = {}
+        for batch in table.to_batches():
+            ids = batch.column(0).to_pylist()
+            metas = batch.column(1).to_pylist()
+            for item_id, meta in zip(ids, metas, strict=True):
+                if item_id in item_ids:
+                    out[item_id] = json.loads(meta or "{}")
+        return out
+
+
+def decision_rows(table: pa.Table) -> Iterator[DecisionRow]:
+    cols = ["item_id", "source", "sha256", "status", "license", "obligations", "reasons"]
+    for batch in table.select(cols).to_batches():
+        for row in batch.to_pylist():
+            yield DecisionRow(
+                item_id=row["item_id"],
+                source=row["source"],
+                sha256=row["sha256"] or "",
+                status=row["status"],
+                license=row["license"] or "",
+                obligations=tuple(json.loads(row["obligations"] or "[]")),
+                reasons=tuple(json.loads(row["reasons"] or "[]")),
+            )
