@@ -145,7 +145,12 @@ def _jsonl(spec: ShardSpec, selected: Container[str], root: Path, rw: Rewrite) -
                 try:
                     record = json.loads(line.decode("utf-8", "surrogateescape"))
                 except ValueError:
-                    continue  # a malformed line is never cleared (it carries an error finding)
+                    record = None
+                if not isinstance(record, dict):  # kept as read (the reader's raw item)
+                    raw = line.rstrip(b"\r\n")
+                    sink.write(raw + b"\n")
+                    done.append(Exported(item_id, rel, sha(raw), len(raw)))
+                    continue
                 text = _encode(_text_of(record, spec.text_field))
                 if rw is not None:
                     new = rw(item_id, "text/plain", text)
