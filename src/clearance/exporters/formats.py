@@ -147,9 +147,9 @@ def _jsonl(spec: ShardSpec, selected: Container[str], root: Path, rw: Rewrite) -
                 except ValueError:
                     record = None
                 if not isinstance(record, dict):  # kept as read (the reader's raw item)
-                    raw = line.rstrip(b"\r\n")
-                    sink.write(raw + b"\n")
-                    done.append(Exported(item_id, rel, sha(raw), len(raw)))
+                    kept = line.rstrip(b"\r\n")
+                    sink.write(kept + b"\n")
+                    done.append(Exported(item_id, rel, sha(kept), len(kept)))
                     continue
                 text = _encode(_text_of(record, spec.text_field))
                 if rw is not None:
