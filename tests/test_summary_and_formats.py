@@ -128,7 +128,8 @@ def test_parquet_and_csv_export_keep_their_format(tmp_path: Path) -> None:
     kept = [i for i in range(5) if f"table:rows.parquet#row={i}" in ids]
     assert exported.to_pylist() == original.take(kept).to_pylist()
     assert summary.items == len(manifest)
-    rows = list(csv.reader(open(out / "data/sheet/rows.csv", newline="")))
+    with open(out / "data/sheet/rows.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
     assert rows == [["id", "text", "note"], ["1", "plain, with comma", "a"],
                     ["2", 'multi\nline "quoted"', "b"]]  # fmt: skip
     reread = read_source(out / "data/sheet/rows.csv", fmt="csv")
