@@ -236,3 +236,24 @@ def test_cli_export(run: Path, tmp_path: Path) -> None:
     assert json.loads(result.output)["items"] == 14
     bad = cli.invoke(app, ["export", str(run), "--to", str(tmp_path / "p"), "--include", "all"])
     assert bad.exit_code != 0
+
+
+def test_oversize_files_are_streamed_not_emptied(tmp_path: Path) -> None:
+    """Items over --max-item-mb are not held in memory; the export still copies them whole."""
+    from helpers import run_scan
+
+    from clearance.policy import decide_run, resolve_policy
+    from clearance.readers import ReadLimits
+
+    run = tmp_path / "small"
+    run_scan([str(EXAMPLES / "clearance.yaml")], run, limits=ReadLimits(max_item_bytes=600))
+    decide_run(run, resolve_policy("commercial-training"), ledger=tmp_path / "l.sqlite")
+    out = tmp_path / "out"
+    export_run(run, out, ExportOptions(include="cleared+review"))
+    rows = {r["item_id"]: r for r in _manifest(out)}
+    big = rows["essays:declaration-of-independence-1776.txt"]  # 1458 bytes > 600
+    copied = out / str(big["path"])
+    assert (
+        copied.read_bytes() == (EXAMPLES / "text/declaration-of-independence-1776.txt").read_bytes()
+    )
+    assert big["exported_sha256"] == big["original_sha256"]

@@ -37,6 +37,9 @@ def test_summary_sections_and_human_parts(tmp_path: Path) -> None:
     names = {s["name"]: s for s in summary["data_sources"]["sources"]}
     assert names["crawl"]["category"].startswith("2.3")
     assert names["code"]["items_used"] == 5  # cleared items only
+    # the one cleared scraped post (MIT, line 5) counts by the host of its `url` field
+    top = summary["data_sources"]["top_domains"]
+    assert top == [{"domain": "example.com", "items": 1, "bytes": 126, "share": 1.0}]
     text = render_summary(summary, "md")
     for heading in ("## 1. General information", "## 2. List of data sources",
                     "## 3. Relevant data processing aspects", "TDM opt-outs"):  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from clearance.exporters.eu_summary import build_summary, render_summary
 from clearance.exporters.export import ExportOptions, export_run
@@ -58,7 +58,7 @@ def export_command(
     names = tuple(n.strip() for n in transform.split(",") if n.strip())
     options = ExportOptions(include=include, transforms=names, force=force)
     with Progress(
-        *Progress.get_default_columns()[:-1],
+        TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),

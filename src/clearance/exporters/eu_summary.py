@@ -65,6 +65,7 @@ def build_summary(run: str | Path, top: int = 10) -> dict[str, Any]:
     domain_bytes: Counter[str] = Counter()
     kinds = {s["name"]: s.get("kind") or "unknown" for s in view.sources}
     cols = items.select(["item_id", "source", "uri", "size"]).to_pydict()
+    scraped: list[tuple[str, str, int]] = []
     for item_id, source, uri, size in zip(
         cols["item_id"], cols["source"], cols["uri"], cols["size"], strict=True
     ):
@@ -72,11 +73,16 @@ def build_summary(run: str | Path, top: int = 10) -> dict[str, Any]:
             continue
         by_source[source] += 1
         bytes_by_source[source] += int(size or 0)
-        if kinds.get(source) == "web-scraped" and "://" in (uri or ""):
-            host = (urlsplit(uri).hostname or "").lower().removeprefix("www.")
-            if host:
-                domains[host] += 1
-                domain_bytes[host] += int(size or 0)
+        if kinds.get(source) == "web-scraped":
+            scraped.append((item_id, uri or "", int(size or 0)))
+    # records (JSONL, CSV...) carry their page's URL in a `url` field, kept in meta
+    metas = view.item_meta({i for i, uri, _ in scraped if "://" not in uri})
+    for item_id, uri, size in scraped:
+        url = uri if "://" in uri else str(metas.get(item_id, {}).get("url") or "")
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
+        if host:
+            domains[host] += 1
+            domain_bytes[host] += size
     total_scraped = sum(domain_bytes.values())
     sources = [
         {

@@ -94,18 +94,35 @@ def write_shard(
 
 def _files(spec: ShardSpec, selected: Container[str], root: Path, rw: Rewrite) -> list[Exported]:
     done: list[Exported] = []
+    fs, _ = filesystem(spec.root)
+    paths = {ref.path for ref in spec.files}
     for read in read_shard(spec):
         item = read.item
         if item.item_id not in selected:
             continue
+        rel = f"{spec.source}/{item.item_id.split(':', 1)[1].replace('!', '/')}"
+        if item.loader is None and item.size:
+            # not held in memory (over --max-item-mb): stream the file itself, untransformed
+            if item.uri in paths and rw is None:
+                done.append(_copy(fs, item.uri, root / rel, item.item_id, rel))
+            continue
         data = item.data
         if rw is not None:
             data = rw(item.item_id, item.media_type, data)
-        rel = f"{spec.source}/{item.item_id.split(':', 1)[1].replace('!', '/')}"
         with atomic(root / rel) as handle:
             handle.write(data)
         done.append(Exported(item.item_id, rel, sha(data), len(data)))
     return done
+
+
+def _copy(fs: Any, path: str, target: Path, item_id: str, rel: str) -> Exported:
+    digest, size = hashlib.sha256(), 0
+    with open_binary(fs, path) as stream, atomic(target) as sink:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+            sink.write(chunk)
+            size += len(chunk)
+    return Exported(item_id, rel, digest.hexdigest(), size)
 
 
 def _text_of(record: dict[str, Any], field: str) -> str:
