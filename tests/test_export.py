@@ -20,9 +20,11 @@ from clearance.exporters import transforms
 from clearance.exporters.export import ExportOptions, export_run
 from clearance.exporters.merkle import EMPTY_ROOT, merkle_root
 from clearance.model.errors import ConfigError, RunError
+from clearance.policy import decide_run, resolve_policy
 from clearance.policy.decide import read_decisions
+from clearance.readers import ReadLimits
 from exporters_fixtures import GOLDEN, example_run, scan_and_decide
-from helpers import EXAMPLES, read_source, tree_digest
+from helpers import EXAMPLES, read_source, run_scan, tree_digest
 
 
 @pytest.fixture(scope="module")
@@ -240,11 +242,6 @@ def test_cli_export(run: Path, tmp_path: Path) -> None:
 
 def test_oversize_files_are_streamed_not_emptied(tmp_path: Path) -> None:
     """Items over --max-item-mb are not held in memory; the export still copies them whole."""
-    from helpers import run_scan
-
-    from clearance.policy import decide_run, resolve_policy
-    from clearance.readers import ReadLimits
-
     run = tmp_path / "small"
     run_scan([str(EXAMPLES / "clearance.yaml")], run, limits=ReadLimits(max_item_bytes=600))
     decide_run(run, resolve_policy("commercial-training"), ledger=tmp_path / "l.sqlite")
