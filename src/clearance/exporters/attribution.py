@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,33 +60,81 @@ def _author(holders: list[str], meta: dict[str, Any]) -> str:
 
 
 def attribution_entries(view: RunView, manifest: pa.Table) -> list[dict[str, Any]]:
-    rows = [r for r in manifest.to_pylist() if needs_attribution(r["obligations"])]
-    ids = {r["item_id"] for r in rows}
+    """One entry per attribution-required item (tests and small exports; the files are
+    written by ``write_attribution`` without holding every entry)."""
+    return [e for group in _grouped(view, manifest).values() for e in group.items]
+
+
+@dataclass
+class _Group:
+    count: int = 0
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: items listed per (license, holder) for licenses that ask for notices, not per-item credit
+EXAMPLES_PER_HOLDER = 5
+
+
+def _grouped(view: RunView, manifest: pa.Table) -> dict[tuple[str, str], _Group]:
+    """(license, holder) -> count and entries: every item for Creative Commons (TASL is
+    per work), a few examples for the others (their notices name holders, not files)."""
+    needed = manifest.filter(
+        pc.is_in(
+            manifest.column("obligations").cast(pa.string()),
+            pa.array(
+                [o for o in _unique(manifest, "obligations") if needs_attribution(o)], pa.string()
+            ),
+        )
+    ).select(["item_id", "license", "path"])
+    ids = set(needed.column("item_id").to_pylist())
     holders = _holders(view, ids)
-    metas = view.item_meta(ids)
-    uris = dict(
-        zip(
-            view.items.column("item_id").to_pylist(),
-            view.items.column("uri").to_pylist(),
+    cc_ids = {
+        i
+        for i, lic in zip(
+            needed.column("item_id").to_pylist(),
+            needed.column("license").cast(pa.string()).to_pylist(),
             strict=True,
         )
+        if lic.startswith("CC-")
+    }
+    del ids
+    metas = view.item_meta(cc_ids) if cc_ids else {}
+    uris = _uris(view, cc_ids) if cc_ids else {}
+    groups: dict[tuple[str, str], _Group] = defaultdict(_Group)
+    for batch in needed.to_batches():
+        item_ids, lics, paths = (batch.column(k).to_pylist() for k in range(3))
+        for item_id, lic, path in zip(item_ids, lics, paths, strict=True):
+            holder = "; ".join(holders.get(item_id, []))
+            group = groups[(lic or "", holder)]
+            group.count += 1
+            if item_id not in cc_ids and len(group.items) >= EXAMPLES_PER_HOLDER:
+                continue
+            meta = metas.get(item_id, {})
+            url = meta.get("url") if isinstance(meta.get("url"), str) else None
+            group.items.append(
+                {
+                    "item_id": item_id,
+                    "license": lic or "",
+                    "holder": holder,
+                    "title": _title(item_id, meta),
+                    "author": _author(holders.get(item_id, []), meta),
+                    "source": url or _url(uris.get(item_id) or "") or path,
+                    "path": path,
+                }
+            )
+    return dict(sorted(groups.items()))
+
+
+def _unique(table: pa.Table, column: str) -> list[str]:
+    return [str(v) for v in pc.unique(table.column(column).cast(pa.string())).to_pylist()]
+
+
+def _uris(view: RunView, ids: set[str]) -> dict[str, str]:
+    table = view.store.items(columns=["item_id", "uri"])
+    table = table.filter(pc.is_in(table.column("item_id"), pa.array(sorted(ids), pa.string())))
+    return dict(
+        zip(table.column("item_id").to_pylist(), table.column("uri").to_pylist(), strict=True)
     )
-    entries = []
-    for r in rows:
-        meta = metas.get(r["item_id"], {})
-        url = meta.get("url") if isinstance(meta.get("url"), str) else None
-        entries.append(
-            {
-                "item_id": r["item_id"],
-                "license": r["license"],
-                "holder": "; ".join(holders.get(r["item_id"], [])) or "",
-                "title": _title(r["item_id"], meta),
-                "author": _author(holders.get(r["item_id"], []), meta),
-                "source": url or _url(uris.get(r["item_id"]) or "") or r["path"],
-                "path": r["path"],
-            }
-        )
-    return entries
 
 
 def _url(uri: str) -> str:
@@ -105,22 +154,20 @@ def license_urls(expression: str) -> list[tuple[str, str, str]]:
 
 
 def write_attribution(view: RunView, out: Path, manifest: pa.Table) -> dict[str, str]:
-    entries = attribution_entries(view, manifest)
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for e in entries:
-        groups[(e["license"], e["holder"])].append(e)
+    groups = _grouped(view, manifest)
     md = [
         "# Attribution",
         "",
         "Items of this dataset whose licenses require credit, grouped by license and holder.",
-        "Creative Commons items are credited as TASL (Title, Author, Source, License).",
+        "Creative Commons items are credited one by one as TASL (Title, Author, Source,",
+        "License); for other licenses the notices name the holders, with example files.",
         "Entries marked *complete before publishing* need a person to fill them in.",
         "",
     ]
     notice = ["NOTICE", "", "This dataset contains material under the following licenses.", ""]
-    by_license: dict[str, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
-    for (lic, holder), items in sorted(groups.items()):
-        by_license[lic].append((holder, items))
+    by_license: dict[str, list[tuple[str, _Group]]] = defaultdict(list)
+    for (lic, holder), group in groups.items():
+        by_license[lic].append((holder, group))
     for lic, holder_groups in sorted(by_license.items()):
         urls = license_urls(lic)
         md += [f"## {lic or '(no license expression)'}", ""]
@@ -130,11 +177,11 @@ def write_attribution(view: RunView, out: Path, manifest: pa.Table) -> dict[str,
         md.append("")
         notice.append(f"{lic}: " + ", ".join(url or name for _, name, url in urls))
         cc = lic.startswith("CC-")
-        for holder, items in holder_groups:
-            md += [f"### {holder or 'Holder not stated'} ({len(items)} item(s))", ""]
+        for holder, group in holder_groups:
+            md += [f"### {holder or 'Holder not stated'} ({group.count} item(s))", ""]
             if holder:
-                notice.append(f"  Copyright {holder} ({len(items)} item(s))")
-            for e in items:
+                notice.append(f"  Copyright {holder} ({group.count} item(s))")
+            for e in group.items:
                 if cc:
                     md.append(
                         f"- **Title:** {e['title']}; **Author:** {e['author']}; "
@@ -143,9 +190,11 @@ def write_attribution(view: RunView, out: Path, manifest: pa.Table) -> dict[str,
                     )
                 else:
                     md.append(f"- `{e['path']}` ({e['source']}), {e['author']}")
+            if not cc and group.count > len(group.items):
+                md.append(f"- … and {group.count - len(group.items)} more (see MANIFEST.parquet)")
             md.append("")
         notice.append("")
-    if not entries:
+    if not groups:
         md += ["No exported item requires attribution.", ""]
     (out / "ATTRIBUTION.md").write_text("\n".join(md))
     (out / "NOTICE").write_text("\n".join(notice) + "\n")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +32,20 @@ SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 
 
 def _groups(manifest: pa.Table) -> dict[tuple[str, str], tuple[int, int]]:
-    groups: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    cols = manifest.select(["source", "license", "size"]).to_pydict()
-    for source, lic, size in zip(cols["source"], cols["license"], cols["size"], strict=True):
-        g = groups[(source, lic or "")]
-        g[0] += 1
-        g[1] += int(size or 0)
-    return {k: (v[0], v[1]) for k, v in sorted(groups.items())}
+    """(source, license) -> (items, bytes), grouped in Arrow (no per-item Python objects)."""
+    table = pa.table(
+        {
+            "source": manifest.column("source").cast(pa.string()),
+            "license": manifest.column("license").cast(pa.string()),
+            "size": manifest.column("size"),
+        }
+    )
+    grouped = table.group_by(["source", "license"]).aggregate([("size", "count"), ("size", "sum")])
+    out = {
+        (str(r["source"]), str(r["license"] or "")): (int(r["size_count"]), int(r["size_sum"] or 0))
+        for r in grouped.to_pylist()
+    }
+    return dict(sorted(out.items()))
 
 
 def cyclonedx_bom(view: RunView, manifest: pa.Table, info: dict[str, Any]) -> str:

@@ -50,7 +50,7 @@ TEMPLATE = {
 
 def build_summary(run: str | Path, top: int = 10) -> dict[str, Any]:
     view = RunView(run)
-    decisions = view.decisions
+    decisions = view.decision_columns(["item_id", "status"])
     status = dict(
         zip(
             decisions.column("item_id").to_pylist(),

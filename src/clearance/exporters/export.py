@@ -30,6 +30,7 @@ from clearance.exporters.runview import RunView
 from clearance.model.errors import ConfigError, RunError
 from clearance.readers.base import ShardSpec
 
+_REPEATED = ["source", "license", "decision", "obligations", "transforms"]
 INCLUDES = {"cleared": ("cleared",), "cleared+review": ("cleared", "review")}
 STATE = ".clearance-export"
 MANIFEST_SCHEMA = pa.schema(
@@ -157,13 +158,18 @@ def _prepare(out: Path, state: Path, params: dict[str, Any], force: bool) -> Non
 
 
 def _selection(view: RunView, statuses: Sequence[str]) -> dict[str, _Selected]:
-    table = view.decisions.select(["item_id", "status", "license", "obligations", "sha256"])
+    table = view.decision_columns(["item_id", "status", "license", "obligations", "sha256"])
     mask = pc.is_in(table.column("status"), pa.array(list(statuses)))
     chosen: dict[str, _Selected] = {}
+    shared: dict[str, str] = {}  # one copy of each repeated text
     for batch in table.filter(mask).to_batches():
-        for row in batch.to_pylist():
-            chosen[row["item_id"]] = _Selected(
-                row["status"], row["license"] or "", row["obligations"] or "[]", row["sha256"] or ""
+        ids, status, lic, obligations, sha = (batch.column(i).to_pylist() for i in range(5))
+        for i, item_id in enumerate(ids):
+            chosen[item_id] = _Selected(
+                shared.setdefault(status[i], status[i]),
+                shared.setdefault(lic[i] or "", lic[i] or ""),
+                shared.setdefault(obligations[i] or "[]", obligations[i] or "[]"),
+                sha[i] or "",
             )
     return chosen
 
@@ -233,7 +239,7 @@ def _finish(
 
     parts = sorted(str(p) for p in (state / "parts").glob("*.parquet"))
     manifest = (
-        pa.concat_tables([pq.read_table(p, schema=MANIFEST_SCHEMA) for p in parts])
+        pa.concat_tables([pq.read_table(p, read_dictionary=_REPEATED) for p in parts])
         if parts
         else MANIFEST_SCHEMA.empty_table()
     )

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow.compute as pc
 
 from clearance import __version__
-from clearance.exporters.runview import STATUSES, RunView, decision_rows
+from clearance.exporters.runview import ROW_COLUMNS, STATUSES, RunView, decision_rows
 
 SCHEMA = "clearance.report/1"
 NOT_LEGAL_ADVICE = (
@@ -35,7 +35,7 @@ EVIDENCE_LIMIT = 40
 
 def build_report(run: str | Path) -> dict[str, Any]:
     view = RunView(run)
-    decisions = view.decisions
+    decisions = view.decision_columns(ROW_COLUMNS)
     info = view.info
     items = view.items
     sizes = dict(
@@ -214,7 +214,7 @@ def _decisions_digest(view: RunView) -> str:
     """sha256 over (item_id, status, license) in item order: changes when any decision does."""
     import hashlib
 
-    table = view.decisions.select(["item_id", "status", "license"])
+    table = view.decision_columns(["item_id", "status", "license"])
     order = pc.sort_indices(table, sort_keys=[("item_id", "ascending")])
     digest = hashlib.sha256()
     for row in table.take(order).to_pylist():

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from clearance.policy.table import DECISION_SCHEMA
 from clearance.readers.base import ShardSpec
@@ -41,6 +42,17 @@ class RunView:
     def decisions(self) -> pa.Table:
         """decisions.parquet (raises RunError naming `clearance decide` when there are none)."""
         return self.store.decisions(DECISION_SCHEMA)
+
+    def decision_columns(self, columns: list[str]) -> pa.Table:
+        """Some columns of decisions.parquet, the repeated JSON texts kept dictionary-encoded
+        (a million items share a few dozen reasons: decoded, they would cost gigabytes)."""
+        files = sorted(str(p) for p in self.store.decisions_dir.glob("*.parquet"))
+        if not files:
+            self.decisions  # noqa: B018 - raises the RunError that names `clearance decide`
+        encoded = [c for c in ("reasons", "obligations", "rules", "reliance") if c in columns]
+        return pa.concat_tables(
+            [pq.read_table(f, columns=columns, read_dictionary=encoded) for f in files]
+        )
 
     @cached_property
     def items(self) -> pa.Table:
@@ -77,9 +89,20 @@ class RunView:
         return out
 
 
+ROW_COLUMNS = ["item_id", "source", "sha256", "status", "license", "obligations", "reasons"]
+
+
 def decision_rows(table: pa.Table) -> Iterator[DecisionRow]:
-    cols = ["item_id", "source", "sha256", "status", "license", "obligations", "reasons"]
-    for batch in table.select(cols).to_batches():
+    """Rows one batch at a time; each distinct reasons/obligations text is parsed once."""
+    parsed: dict[str, tuple[Any, ...]] = {}
+
+    def load(text: str | None) -> tuple[Any, ...]:
+        key = text or "[]"
+        if key not in parsed:
+            parsed[key] = tuple(json.loads(key))
+        return parsed[key]
+
+    for batch in table.select(ROW_COLUMNS).to_batches():
         for row in batch.to_pylist():
             yield DecisionRow(
                 item_id=row["item_id"],
@@ -87,6 +110,6 @@ def decision_rows(table: pa.Table) -> Iterator[DecisionRow]:
                 sha256=row["sha256"] or "",
                 status=row["status"],
                 license=row["license"] or "",
-                obligations=tuple(json.loads(row["obligations"] or "[]")),
-                reasons=tuple(json.loads(row["reasons"] or "[]")),
+                obligations=load(row["obligations"]),
+                reasons=load(row["reasons"]),
             )
