@@ -30,9 +30,9 @@ def needs_attribution(obligations: str) -> bool:
     return any(o.lower().startswith("attribution") for o in json.loads(obligations or "[]"))
 
 
-def _holders(view: RunView, ids: set[str]) -> dict[str, list[str]]:
+def _holders(view: RunView, ids: pa.ChunkedArray) -> dict[str, list[str]]:
     table = view.findings(columns=["item_id", "value"], kind="copyright")
-    table = table.filter(pc.is_in(table.column("item_id"), pa.array(sorted(ids), pa.string())))
+    table = table.filter(pc.is_in(table.column("item_id"), ids))
     out: dict[str, list[str]] = defaultdict(list)
     for row in table.to_pylist():
         if row["value"] and row["value"] not in out[row["item_id"]]:
@@ -86,8 +86,7 @@ def _grouped(view: RunView, manifest: pa.Table) -> dict[tuple[str, str], _Group]
             ),
         )
     ).select(["item_id", "license", "path"])
-    ids = set(needed.column("item_id").to_pylist())
-    holders = _holders(view, ids)
+    holders = _holders(view, needed.column("item_id"))
     cc_ids = {
         i
         for i, lic in zip(
@@ -97,11 +96,10 @@ def _grouped(view: RunView, manifest: pa.Table) -> dict[tuple[str, str], _Group]
         )
         if lic.startswith("CC-")
     }
-    del ids
     metas = view.item_meta(cc_ids) if cc_ids else {}
     uris = _uris(view, cc_ids) if cc_ids else {}
     groups: dict[tuple[str, str], _Group] = defaultdict(_Group)
-    for batch in needed.to_batches():
+    for batch in needed.to_batches(max_chunksize=8192):
         item_ids, lics, paths = (batch.column(k).to_pylist() for k in range(3))
         for item_id, lic, path in zip(item_ids, lics, paths, strict=True):
             holder = "; ".join(holders.get(item_id, []))

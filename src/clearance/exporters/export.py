@@ -103,9 +103,9 @@ def export_run(
         "transforms": list(options.transforms),
     }
     _prepare(out, state, params, options.force)
-    selected = _selection(view, INCLUDES[options.include])
-    findings = _findings_by_item(view, set(selected)) if chain else {}
+    selection = _selection(view, INCLUDES[options.include])
     rewrite = None
+    findings: dict[str, list[dict[str, Any]]] = {}
     if chain:
         media = dict(
             zip(*(view.items.column(c).to_pylist() for c in ("item_id", "media_type")), strict=True)
@@ -128,6 +128,9 @@ def export_run(
             if stop_after is not None and new >= stop_after:
                 raise RunError(f"export stopped after {new} shard(s) (stop_after)")
             _check_inputs(spec)
+            selected = _shard_selection(view, selection, spec.shard_id)
+            if chain:
+                findings = _findings_by_item(view, spec.shard_id)
             exported = write_shard(spec, selected, out / "data", rewrite)
             _write_part(state, spec, exported, selected, options.transforms)
             _json(marker, {"shard": spec.shard_id, "source": spec.source, "items": len(exported)})
@@ -157,29 +160,42 @@ def _prepare(out: Path, state: Path, params: dict[str, Any], force: bool) -> Non
     _json(saved, params)
 
 
-def _selection(view: RunView, statuses: Sequence[str]) -> dict[str, _Selected]:
+def _selection(view: RunView, statuses: Sequence[str]) -> pa.Table:
+    """The decisions to export, as Arrow (a few bytes per item; Python objects are built per
+    shard only)."""
     table = view.decision_columns(["item_id", "status", "license", "obligations", "sha256"])
-    mask = pc.is_in(table.column("status"), pa.array(list(statuses)))
+    return table.filter(pc.is_in(table.column("status"), pa.array(list(statuses))))
+
+
+def _shard_selection(view: RunView, selection: pa.Table, shard_id: str) -> dict[str, _Selected]:
+    part = view.store.items_dir / f"part-{shard_id}.parquet"
+    ids = pq.read_table(part, columns=["item_id"]).column(0)
     chosen: dict[str, _Selected] = {}
-    shared: dict[str, str] = {}  # one copy of each repeated text
-    for batch in table.filter(mask).to_batches():
-        ids, status, lic, obligations, sha = (batch.column(i).to_pylist() for i in range(5))
-        for i, item_id in enumerate(ids):
+    sub = selection.filter(pc.is_in(selection.column("item_id"), ids))
+    for batch in sub.to_batches(max_chunksize=8192):
+        item_ids, status, lic, obligations, sha = (batch.column(i).to_pylist() for i in range(5))
+        for i, item_id in enumerate(item_ids):
             chosen[item_id] = _Selected(
-                shared.setdefault(status[i], status[i]),
-                shared.setdefault(lic[i] or "", lic[i] or ""),
-                shared.setdefault(obligations[i] or "[]", obligations[i] or "[]"),
-                sha[i] or "",
+                status[i], lic[i] or "", obligations[i] or "[]", sha[i] or ""
             )
     return chosen
 
 
-def _findings_by_item(view: RunView, ids: set[str]) -> dict[str, list[dict[str, Any]]]:
-    table = view.findings()
-    table = table.filter(pc.is_in(table.column("item_id"), pa.array(sorted(ids), pa.string())))
+def _findings_by_item(view: RunView, shard_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The findings of one shard's items (its part file and the run-level detectors')."""
+    from clearance.runs.store import FINDING_SCHEMA
+
+    folder = view.store.findings_dir
+    files = [folder / f"part-{shard_id}.parquet", *sorted(folder.glob("run-*.parquet"))]
+    ids = pq.read_table(view.store.items_dir / f"part-{shard_id}.parquet", columns=["item_id"])
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in table.to_pylist():
-        out.setdefault(row["item_id"], []).append(row)
+    for path in files:
+        if not path.exists():
+            continue
+        table = pq.read_table(path, schema=FINDING_SCHEMA)
+        table = table.filter(pc.is_in(table.column("item_id"), ids.column(0)))
+        for row in table.to_pylist():
+            out.setdefault(row["item_id"], []).append(row)
     return out
 
 
@@ -246,7 +262,7 @@ def _finish(
     manifest = manifest.take(pc.sort_indices(manifest, sort_keys=[("item_id", "ascending")]))
     pq.write_table(manifest, out / "MANIFEST.parquet")
     with open(out / "MANIFEST.jsonl", "w", encoding="utf-8") as handle:
-        for batch in manifest.to_batches():
+        for batch in manifest.to_batches(max_chunksize=8192):
             for row in batch.to_pylist():
                 row["obligations"] = json.loads(row["obligations"])
                 handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")

@@ -50,9 +50,13 @@ class RunView:
         if not files:
             self.decisions  # noqa: B018 - raises the RunError that names `clearance decide`
         encoded = [c for c in ("reasons", "obligations", "rules", "reliance") if c in columns]
-        return pa.concat_tables(
-            [pq.read_table(f, columns=columns, read_dictionary=encoded) for f in files]
-        )
+        batches: list[pa.RecordBatch] = []
+        for name in files:  # batch by batch: a whole-file read buffers every column chunk
+            parquet = pq.ParquetFile(name, read_dictionary=encoded, pre_buffer=False)
+            batches.extend(parquet.iter_batches(batch_size=65536, columns=columns))
+        if not batches:
+            return self.decisions.select(columns)
+        return pa.Table.from_batches(batches)
 
     @cached_property
     def items(self) -> pa.Table:
