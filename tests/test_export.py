@@ -254,3 +254,48 @@ def test_oversize_files_are_streamed_not_emptied(tmp_path: Path) -> None:
         copied.read_bytes() == (EXAMPLES / "text/declaration-of-independence-1776.txt").read_bytes()
     )
     assert big["exported_sha256"] == big["original_sha256"]
+
+
+def test_exporters_public_api() -> None:
+    import clearance.exporters as exporters
+
+    assert sorted(exporters.__all__) == [
+        "ExportOptions", "ExportSummary", "build_report", "build_summary", "export_run",
+        "merkle_root", "render", "render_summary", "transforms",
+    ]  # fmt: skip
+    assert all(hasattr(exporters, name) for name in exporters.__all__)
+    assert transforms.available() == ["blur-faces", "identity", "redact-pii", "strip-metadata"]
+
+
+def test_export_killed_mid_shard_resumes_clean(
+    run: Path, exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash while a shard's file is half written leaves a temp file and no marker; the
+    rerun removes the leftover, redoes that shard and ends equal to an uninterrupted export."""
+    import clearance.exporters.export as export_module
+    from clearance.exporters.formats import atomic
+
+    real = export_module.write_shard
+    calls = {"n": 0}
+
+    def crashing(spec, selected, root, rewrite):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            with atomic(root / spec.source / "half-written.bin") as handle:
+                handle.write(b"partial")
+                raise KeyboardInterrupt
+        return real(spec, selected, root, rewrite)
+
+    out = tmp_path / "killed"
+    monkeypatch.setattr(export_module, "write_shard", crashing)
+    with pytest.raises(KeyboardInterrupt):
+        export_run(run, out)
+    assert list(out.rglob(".*.tmp"))
+    monkeypatch.setattr(export_module, "write_shard", real)
+    summary = export_run(run, out)
+    assert summary.shards_skipped == 2
+    assert not list(out.rglob(".*.tmp"))
+    assert tree_digest(out / "data") == tree_digest(exported / "data")
+    assert (out / "CLEARANCE.json").read_text().split('"exported"')[0] == (
+        exported / "CLEARANCE.json"
+    ).read_text().split('"exported"')[0]

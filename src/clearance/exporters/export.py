@@ -149,6 +149,8 @@ def _prepare(out: Path, state: Path, params: dict[str, Any], force: bool) -> Non
                 "pass --force to replace it or choose another --to"
             )
         if json.loads(saved.read_text()) == params and not force:
+            for leftover in out.rglob(".*.tmp"):  # files a killed export was writing
+                leftover.unlink()
             return  # resume
         shutil.rmtree(out)
     elif out.exists() and any(out.iterdir()):
