@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance import __version__
+from clearance.cli_export import export_command, report_command, summary_command
 from clearance.cli_guard import guard_app
 from clearance.cli_licenses import licenses_command
 from clearance.cli_policy import (
@@ -551,6 +552,9 @@ app.command("terms")(terms_command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(provenance_app, name="provenance")
 app.command("dossier")(dossier_command)
+app.command("report")(report_command)
+app.command("export")(export_command)
+app.command("summary")(summary_command)
 
 
 @app.command("detectors")
