@@ -3,6 +3,8 @@
 from clearance.detectors.copyright import statements
 from clearance.detectors.dedup import exact_duplicate
 from clearance.detectors.license import cc_url, package_metadata, spdx_tag, text
+from clearance.detectors.marks import logos, watermarks
+from clearance.detectors.marks import text as trademark_text
 from clearance.detectors.signals import (
     audio_tags,
     c2pa_manifest,
@@ -24,11 +26,14 @@ __all__ = [
     "epub",
     "exact_duplicate",
     "exif",
+    "logos",
     "package_metadata",
     "pdf",
     "source_audit",
     "spdx_tag",
     "statements",
     "text",
+    "trademark_text",
+    "watermarks",
     "xmp",
 ]

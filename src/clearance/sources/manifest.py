@@ -63,6 +63,10 @@ class Source(BaseModel):
     subject_field: str | None = None
     #: a YAML file of extra source-terms registry entries (domain pattern -> terms class).
     terms_registry: str | None = None
+    #: a YAML file of word marks (mark, owner, classes, variants, case) for the trademark scan.
+    marks: str | None = None
+    #: a folder of logo reference images, one sub-folder per mark, for the logo scan.
+    logo_gallery: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -160,7 +164,7 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
 
 
 #: optional Source fields naming files, read relative to the manifest like ``path``.
-FILE_FIELDS = ("vendor_agreement", "consent_records", "terms_registry")
+FILE_FIELDS = ("vendor_agreement", "consent_records", "terms_registry", "marks", "logo_gallery")
 
 
 def _resolve_files(source: Source, base: Path) -> Source:
