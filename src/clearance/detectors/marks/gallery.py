@@ -30,6 +30,8 @@ REFERENCE_SIDE = 400  # references are resized to this longest side
 SCENE_SIDE = 1024  # scenes are matched at most at this longest side
 RATIO = 0.75  # Lowe's ratio test
 MIN_INLIERS = 12
+MIN_INLIER_SHARE = 0.25  # of the ratio-test matches
+MAX_DISTORTION = 1.3  # side-length ratios a verified match may show
 PHASH_MAX_DISTANCE = 8  # of 64 bits
 
 
@@ -152,12 +154,12 @@ class LogoGallery:
         if homography is None or mask is None:
             return None
         inliers = int(mask.sum())
-        if inliers < MIN_INLIERS:
+        if inliers < MIN_INLIERS or inliers < MIN_INLIER_SHARE * len(good):
             return None
         w, h = ref.size
         corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32).reshape(-1, 1, 2)
         quad = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
-        if not _plausible(quad, w * h):
+        if not _plausible(quad, w, h):
             return None
         x0, y0 = quad.min(axis=0)
         x1, y1 = quad.max(axis=0)
@@ -183,14 +185,28 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return (w * h) / max(1e-9, min(a[2] * a[3], b[2] * b[3]))
 
 
-def _plausible(quad: Any, ref_area: float) -> bool:
-    """A convex quadrilateral whose area is 0.5%..2500% of the reference's."""
+def _plausible(quad: Any, w: float, h: float) -> bool:
+    """Close to a similarity transform of the reference: convex, opposite sides of about the
+    same length, the reference's aspect ratio kept, and 0.5%..2500% of its area. Logos are
+    printed flat; a homography that shears them is almost always a chance fit."""
     if not np.all(np.isfinite(quad)):
         return False
     if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
         return False
+    sides = [float(np.linalg.norm(quad[(i + 1) % 4] - quad[i])) for i in range(4)]
+    if min(sides) <= 1:
+        return False
+    top, right, bottom, left = sides
+    if not (_within(top / bottom) and _within(left / right)):
+        return False
+    if not _within(((top + bottom) / (left + right)) / (w / h)):
+        return False
     area = float(cv2.contourArea(quad.astype(np.float32)))
-    return 0.005 * ref_area <= area <= 25 * ref_area
+    return 0.005 * w * h <= area <= 25 * w * h
+
+
+def _within(ratio: float, tolerance: float = MAX_DISTORTION) -> bool:
+    return 1 / tolerance <= ratio <= tolerance
 
 
 def _owners(path: Path) -> dict[str, str]:
