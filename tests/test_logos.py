@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import pytest
-from logo_images import background, draw_logo, jpeg, paste_logo, png
 from PIL import Image, ImageChops, ImageStat
 
 from clearance.detectors.base import DetectorContext, instantiate
@@ -17,6 +16,7 @@ from clearance.model.finding import Finding
 from clearance.model.item import Item
 from clearance.sources.manifest import parse_manifest
 from clearance.transforms.logos import crop_away, obscure_regions
+from logo_images import background, draw_logo, jpeg, paste_logo, png
 
 MARKS = 8
 

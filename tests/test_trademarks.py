@@ -163,7 +163,7 @@ def test_bad_marks_lists_fail_at_start(data: object, message: str) -> None:
 def test_unreadable_marks_file_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "marks.yaml"
     bad.write_text("marks: [unclosed", encoding="utf-8")
-    with pytest.raises(ConfigError, match="marks.yaml"):
+    with pytest.raises(ConfigError, match=r"marks\.yaml"):
         instantiate(["trademark"], DetectorContext.build(marks=str(bad)))
 
 
