@@ -57,7 +57,10 @@ def draw_logo(index: int, side: int = 240) -> Image.Image:
             draw.ellipse((x, y, x + w, y + h), fill=colour, outline=(0, 0, 0), width=3)
         else:
             draw.polygon([(x, y + h), (x + w // 2, y), (x + w, y + h)], fill=colour)
-    word = WORDS[index % len(WORDS)] + (str(index // len(WORDS)) if index >= len(WORDS) else "")
+    if index < len(WORDS):
+        word = WORDS[index]
+    else:  # beyond the named ones: a seeded made-up word, so no two logos share their word
+        word = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(5))
     draw.text((12, side - 70), word, font=font(44), fill=(0, 0, 0))
     return image
 
