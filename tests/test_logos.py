@@ -188,3 +188,27 @@ def test_crop_away_keeps_the_largest_free_band() -> None:
     assert out.size == (600, 600)  # the band left of the box
     assert crop_away(data, [(0.0, 0.0, 800.0, 600.0)]) is None
     assert Image.open(io.BytesIO(crop_away(data, []) or b"")).size == (800, 600)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims a huge size (a decompression bomb's first bytes)."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    head = struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    idat = zlib.compress(b"\x00" * 64)
+    body = (
+        struct.pack(">I", len(idat))
+        + b"IDAT"
+        + idat
+        + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
+    )
+    return b"\x89PNG\r\n\x1a\n" + head + body + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def test_decompression_bomb_is_refused_not_decoded(detector) -> None:  # type: ignore[no-untyped-def]
+    (finding,) = detector.detect(image_item(_png_claiming(50_000, 50_000), "image/png"))
+    assert (finding.kind, finding.rule) == ("error", "unreadable-image")
+    assert "too large" in finding.evidence or "decompression" in finding.evidence.lower()
