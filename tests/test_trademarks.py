@@ -208,3 +208,13 @@ def test_offsets_point_at_the_mark(parts: list[str]) -> None:
         before = text[hit.start - 1] if hit.start else " "
         after = text[hit.end] if hit.end < len(text) else " "
         assert not (before.isalnum() or after.isalnum())
+
+
+def test_line_numbers_of_several_hits() -> None:
+    text = "Nike\n\nNike and Adidas\nx\nNike"
+    assert [(f.value, f.line) for f in scan_text(text)] == [
+        ("Nike", 1),
+        ("Nike", 3),
+        ("Adidas", 3),
+        ("Nike", 5),
+    ]

@@ -55,7 +55,10 @@ class TrademarkDetector(Detector):
 
     def detect(self, item: Item) -> Iterator[Finding]:
         text = item.text
+        line, counted = 1, 0  # hits come in text order: count newlines incrementally
         for hit in self.matcher_for(item).find(text):
+            line += text.count("\n", counted, hit.start)
+            counted = hit.start
             use = classify(text, hit)
             yield self.finding(
                 item,
@@ -66,7 +69,7 @@ class TrademarkDetector(Detector):
                 evidence=_evidence(text, hit),
                 start=hit.start,
                 end=hit.end,
-                line=text.count("\n", 0, hit.start) + 1,
+                line=line,
             )
 
 
