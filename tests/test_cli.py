@@ -24,7 +24,7 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         cwd=cwd,
         env={
             "COLUMNS": "200",
-            "PATH": "",
+            "PATH": os.environ.get("PATH", ""),
             "CLEARANCE_CACHE_DIR": os.environ["CLEARANCE_CACHE_DIR"],
         },
     )

@@ -4,6 +4,8 @@ from clearance.detectors.copyright import statements
 from clearance.detectors.dedup import exact_duplicate
 from clearance.detectors.faces import haar
 from clearance.detectors.license import cc_url, package_metadata, spdx_tag, text
+from clearance.detectors.marks import logos, watermarks
+from clearance.detectors.marks import text as trademark_text
 from clearance.detectors.pii import image_meta, media, secrets
 from clearance.detectors.pii import text as pii_text
 from clearance.detectors.signals import (
@@ -36,6 +38,7 @@ __all__ = [
     "haar",
     "html_meta",
     "image_meta",
+    "logos",
     "media",
     "package_metadata",
     "pdf",
@@ -48,5 +51,7 @@ __all__ = [
     "tdmrep",
     "terms_review",
     "text",
+    "trademark_text",
+    "watermarks",
     "xmp",
 ]

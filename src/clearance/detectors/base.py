@@ -162,7 +162,10 @@ def resolve(names: Iterable[str] | None) -> list[str]:
 
 def _installed(cls: type[Detector] | type[RunDetector]) -> bool:
     requires: tuple[str, ...] = getattr(cls, "requires", ())
-    return all(importlib.util.find_spec(module) is not None for module in requires)
+    # ``available()`` (optional classmethod): a non-Python need, e.g. a binary on PATH.
+    available = getattr(cls, "available", None)
+    modules = all(importlib.util.find_spec(module) is not None for module in requires)
+    return modules and (available is None or bool(available()))
 
 
 def instantiate(

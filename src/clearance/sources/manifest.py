@@ -65,6 +65,10 @@ class Source(BaseModel):
     terms_registry: str | None = None
     #: captured robots.txt / tdmrep.json / ai.txt per host: a folder, zip/tar or WARC of them.
     robots: str | None = None
+    #: a YAML file of word marks (mark, owner, classes, variants, case) for the trademark scan.
+    marks: str | None = None
+    #: a folder of logo reference images, one sub-folder per mark, for the logo scan.
+    logo_gallery: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -156,7 +160,15 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
 
 
 #: Source fields naming files or folders, read relative to the manifest's folder.
-FILE_FIELDS = ("path", "robots", "vendor_agreement", "consent_records", "terms_registry")
+FILE_FIELDS = (
+    "path",
+    "robots",
+    "vendor_agreement",
+    "consent_records",
+    "terms_registry",
+    "marks",
+    "logo_gallery",
+)
 
 
 def _resolve_paths(source: Source, base: Path) -> Source:

@@ -1,0 +1,121 @@
+"""Word marks as data: the built-in starter list and user lists (manifest ``marks: FILE``,
+scan option ``marks``), validated strictly because a misspelt key would silently drop a mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from clearance.model.errors import ConfigError
+
+BUILTIN = "data/marks.yaml"
+_KEYS = frozenset({"mark", "owner", "classes", "variants", "case", "note"})
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One word mark: its canonical name, who claims it, and the spellings that count as it.
+
+    ``case="exact"`` is for marks that are also ordinary words (Apple, Shell): they match
+    only as written or in ALL CAPS, so "apple pie" is not the mark.
+    """
+
+    mark: str
+    owner: str
+    classes: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    case: Literal["any", "exact"] = "any"
+    origin: str = "builtin"
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.mark, *self.variants)
+
+
+def parse_marks(data: Any, *, origin: str) -> list[Mark]:
+    """Marks from a parsed YAML/JSON document: ``{marks: [...]}`` or a bare list of entries."""
+    entries = data.get("marks") if isinstance(data, Mapping) else data
+    if not isinstance(entries, list):
+        raise ConfigError(
+            "a marks list is a list of entries (or a mapping with 'marks')", file=origin
+        )
+    return [_entry(entry, origin, i) for i, entry in enumerate(entries)]
+
+
+def _entry(entry: Any, origin: str, index: int) -> Mark:
+    where = f"marks[{index}]"
+    if isinstance(entry, str):
+        entry = {"mark": entry}
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"{where}: an entry is a mapping with 'mark' and 'owner'", file=origin)
+    unknown = sorted(set(entry) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}", file=origin)
+    name = entry.get("mark")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: 'mark' must be a non-empty string", file=origin)
+    case = entry.get("case", "any")
+    if case not in ("any", "exact"):
+        raise ConfigError(f"{where}: 'case' must be 'any' or 'exact'", file=origin)
+    return Mark(
+        mark=name.strip(),
+        owner=str(entry.get("owner") or "(owner not given)"),
+        classes=_strings(entry.get("classes"), f"{where}.classes", origin),
+        variants=_strings(entry.get("variants"), f"{where}.variants", origin),
+        case=case,
+        origin=origin,
+    )
+
+
+def _strings(value: Any, where: str, origin: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise ConfigError(f"{where}: must be a list of strings", file=origin)
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def load_marks_file(path: str | Path) -> list[Mark]:
+    """A user marks file (YAML or JSON; JSON is YAML)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read marks list: {exc}", file=str(path)) from exc
+    return parse_marks(data, origin=str(path))
+
+
+@cache
+def builtin_marks() -> tuple[Mark, ...]:
+    text = files("clearance.detectors.marks").joinpath(BUILTIN).read_text(encoding="utf-8")
+    return tuple(parse_marks(yaml.safe_load(text), origin="builtin"))
+
+
+def marks_from_option(value: Any) -> list[Mark]:
+    """The ``marks`` scan option: a path, a list of paths, or inline entries."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return load_marks_file(value)
+    if isinstance(value, list) and all(isinstance(v, str) and _looks_like_path(v) for v in value):
+        return [mark for path in value for mark in load_marks_file(path)]
+    return parse_marks(value, origin="option marks")
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.endswith((".yaml", ".yml", ".json")) or "/" in value
+
+
+def merged(*lists: Iterable[Mark]) -> list[Mark]:
+    """Later lists win for the same mark name (a user entry replaces the built-in one)."""
+    by_name: dict[str, Mark] = {}
+    for marks in lists:
+        for mark in marks:
+            by_name[mark.mark.casefold()] = mark
+    return list(by_name.values())
