@@ -96,7 +96,9 @@ class ClaimsChecker:
             if reused:
                 return person_spans(reused)
         item = Item.from_text(
-            source="output", locator=output_id, uri=f"output:{output_id}",
+            source="output",
+            locator=output_id,
+            uri=f"output:{output_id}",
             text=text,
             data=text.encode("utf-8", "surrogatepass"),
         )

@@ -17,7 +17,7 @@ from clearance.guard.claims.entities import Entity, EntityFinder
 from clearance.guard.claims.rules import Lexicon
 
 #: a sentence ends at . ! ? (then space and a capital, quote or digit) or at a blank line
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"“'‘(]?[A-Z0-9])|\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"“'‘(]?[A-Z0-9])|\n\s*\n")  # noqa: RUF001
 #: a sentence longer than this is cut (hostile input: a huge line without full stops)
 MAX_SENTENCE_CHARS: Final = 2_000
 _QUOTE = re.compile(r"[\"“]([^\"“”]{12,600})[\"”]")

@@ -34,7 +34,7 @@ State = Literal["unsupported", "hedged", "supported", "negated", "fiction"]
 _VERDICTS: Final = ("pass", "review", "block")
 
 
-def _alternation(terms: list[str], where: str, *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def _alternation(terms: Any, where: str, *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
         raise ConfigError(f"claims lexicon: {where} must be a non-empty list of patterns")
     try:

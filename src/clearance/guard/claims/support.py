@@ -26,8 +26,45 @@ from clearance.model.errors import ConfigError
 _TOKEN = re.compile(r"\w+(?:[.,']\w+)*")
 MAX_DOC_BYTES: Final = 20_000_000
 _STOP = frozenset(
-    "a an the of to in on at by for with and or was were is are be been has had have his her "
-    "their its mr mrs ms dr inc ltd llc plc gmbh corp co".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "and",
+        "or",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "has",
+        "had",
+        "have",
+        "his",
+        "her",
+        "their",
+        "its",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "inc",
+        "ltd",
+        "llc",
+        "plc",
+        "gmbh",
+        "corp",
+        "co",
+    ]
 )
 
 
@@ -58,7 +95,9 @@ class References:
         self.docs.append(RefDoc(name, text, starts, ends, words, dict(positions)))
 
     @classmethod
-    def load(cls, folders: Iterable[str | Path] = (), index: str | Path | None = None) -> References:
+    def load(
+        cls, folders: Iterable[str | Path] = (), index: str | Path | None = None
+    ) -> References:
         refs = cls()
         for folder in folders:
             root = Path(folder)
@@ -100,7 +139,7 @@ class References:
         if not keys:
             return None
         stems = [w[:5] for w in _content(claim.predicate)]
-        numbers = [n.casefold() for n in (_number_tokens(x) for x in claim.numbers) for n in n]
+        numbers = [t.casefold() for x in claim.numbers for t in _number_tokens(x)]
         pattern = lexicon.categories.get(claim.category)
         for doc in self.docs:
             for pos in doc.positions.get(keys[-1], ()):
