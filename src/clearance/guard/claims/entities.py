@@ -23,8 +23,11 @@ from clearance.guard.claims.rules import Lexicon
 from clearance.model.errors import ConfigError
 
 EntityType = Literal["person", "org"]
-_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
-_CAPS = re.compile(rf"{_WORD}(?:\s+(?:[A-Z]\.\s*)?(?:{_WORD}|[A-Z]{{2,}}|&|de|van|von|der|da|la))*")
+_UP, _LO = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A letters
+_WORD = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)*"
+_CAPS = re.compile(
+    rf"{_WORD}(?:\.?\s+(?:[A-Z]\.\s*)?(?:{_WORD}|[A-Z]{{2,}}|&|de|van|von|der|da|la|bin))*"
+)
 
 
 @dataclass(frozen=True)
