@@ -90,9 +90,17 @@ class Claim:
         }
 
 
+#: a full stop after these is not a sentence end ("George P. Lindqvist", "Dr. Langley")
+_ABBREV = re.compile(
+    r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Capt|Rev|St|Inc|Corp|Co|Ltd|No|vs|etc)\.$"
+)
+
+
 def sentences(text: str) -> Iterator[Sentence]:
     pos = 0
     for m in _SENTENCE_END.finditer(text):
+        if text[m.start() - 1] == "." and _ABBREV.search(text, max(0, m.start() - 5), m.start()):
+            continue
         yield from _cut(text, pos, m.start())
         pos = m.end()
     yield from _cut(text, pos, len(text))
@@ -138,9 +146,10 @@ class ClaimFinder:
     def _predicates(self, text: str, s: Sentence) -> list[tuple[str, int, int]]:
         hits: list[tuple[str, int, int]] = []
         for category, pattern in self.lex.categories.items():
-            m = pattern.search(text, s.start, s.end)
-            if m:
-                hits.append((category, m.start(), m.end()))
+            for m in pattern.finditer(text, s.start, s.end):
+                if not self._topic(text, s, m.start(), m.end()):
+                    hits.append((category, m.start(), m.end()))
+                    break
         if not hits:
             q = _QUOTE.search(text, s.start, s.end)
             if q and self.lex.speech.search(text, s.start, s.end):
@@ -199,6 +208,15 @@ class ClaimFinder:
                 numbers=numbers if category == "figure" else (),
                 coreference=coref,
             )
+
+    def _topic(self, text: str, s: Sentence, a: int, b: int) -> bool:
+        """The term names a topic, not a deed ("a book about fraud", "cancer research")."""
+        before = _WORDS.findall(text, max(s.start, a - 40), a)
+        after = _WORDS.match(text, b + 1) if b < s.end else None
+        return bool(
+            (before and before[-1].lower() in self.lex.topic_before)
+            or (after and after.group().lower() in self.lex.topic_after)
+        )
 
     def _local_negation(self, text: str, sentence_start: int, predicate_start: int) -> str | None:
         """A negator among the few words just before the predicate ("was not charged")."""

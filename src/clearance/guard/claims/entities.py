@@ -24,7 +24,10 @@ from clearance.model.errors import ConfigError
 
 EntityType = Literal["person", "org"]
 _UP, _LO = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A letters
-_WORD = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)*"
+_WORD = (
+    rf"(?:[{_UP}]['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}]?[{_LO}]+)*"
+    rf"(?![{_UP}{_LO}])"
+)
 _CAPS = re.compile(
     rf"{_WORD}(?:\.?\s+(?:[A-Z]\.\s*)?(?:{_WORD}|[A-Z]{{2,}}|&|de|van|von|der|da|la|bin))*"
 )
@@ -188,7 +191,7 @@ class EntityFinder:
         if not words:
             return None
         # "Acme Widgets Ltd" / "Acme, Inc." : the suffix may follow a comma
-        tail = re.match(r",?\s+([A-Z][A-Za-z]{0,12})\b\.?", text[b : b + 16])
+        tail = re.match(r",?\s+([A-Za-z]{2,12})\b\.?", text[b : b + 16])
         if tail and tail.group(1) in lex.org_suffixes and words[-1] not in lex.org_suffixes:
             return Entity(text[a : b + tail.end()].rstrip("."), "org", a, b + tail.end(), "suffix")
         if any(w in lex.org_suffixes for w in words[1:]):

@@ -58,6 +58,8 @@ class Lexicon:
     titles: frozenset[str]
     org_suffixes: frozenset[str]
     not_names: frozenset[str]
+    topic_before: frozenset[str] = frozenset()
+    topic_after: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, data: Any, origin: str = "lexicon") -> Lexicon:
@@ -87,6 +89,8 @@ class Lexicon:
             titles=words("titles"),
             org_suffixes=words("org_suffixes"),
             not_names=words("not_names"),
+            topic_before=words("topic_before"),
+            topic_after=words("topic_after"),
         )
 
 
