@@ -30,20 +30,101 @@ from clearance.guard.claims import ALLEGATIONS, CATEGORIES, ClaimsChecker
 DATA = Path(__file__).with_name("data") / "claims.jsonl"
 #: the baseline: plain keywords per category, as a reviewer might grep for them
 KEYWORDS: dict[str, tuple[str, ...]] = {
-    "crime": ("convicted", "arrested", "murder", "stole", "jailed", "guilty", "criminal",
-              "sentenced", "charged", "robbed", "smuggled", "blackmail", "shoplifting"),
-    "fraud": ("fraud", "embezzl", "ponzi", "tax evasion", "falsified", "kickback", "laundered",
-              "insider trading", "forged", "scam", "swindl", "misappropriat"),
-    "misconduct": ("bribe", "harass", "covered up", "lied", "plagiaris", "bullying", "bullied",
-                   "corrupt", "perjury", "racist", "rigged", "conflict of interest"),
-    "disease": ("dementia", "schizophreni", "alcoholi", "hiv", "addicted", "rehab", "cancer",
-                "stroke", "parkinson", "depression", "alzheimer", "hepatitis", "bipolar"),
-    "sexual": ("affair", "sexual", "prostitut", "groped", "mistress", "sex ", "molest",
-               "slept with", "adultery", "raped", "paedophile"),
-    "insolvency": ("bankrupt", "bust", "chapter 11", "defaulted", "insolvent", "creditors",
-                   "administration", "receivership", "liquidat", "broke"),
-    "incompetence": ("botched", "incompetent", "struck off", "disbarred", "fake degree",
-                     "misdiagnos", "negligen", "unqualified", "quack", "malpractice"),
+    "crime": (
+        "convicted",
+        "arrested",
+        "murder",
+        "stole",
+        "jailed",
+        "guilty",
+        "criminal",
+        "sentenced",
+        "charged",
+        "robbed",
+        "smuggled",
+        "blackmail",
+        "shoplifting",
+    ),
+    "fraud": (
+        "fraud",
+        "embezzl",
+        "ponzi",
+        "tax evasion",
+        "falsified",
+        "kickback",
+        "laundered",
+        "insider trading",
+        "forged",
+        "scam",
+        "swindl",
+        "misappropriat",
+    ),
+    "misconduct": (
+        "bribe",
+        "harass",
+        "covered up",
+        "lied",
+        "plagiaris",
+        "bullying",
+        "bullied",
+        "corrupt",
+        "perjury",
+        "racist",
+        "rigged",
+        "conflict of interest",
+    ),
+    "disease": (
+        "dementia",
+        "schizophreni",
+        "alcoholi",
+        "hiv",
+        "addicted",
+        "rehab",
+        "cancer",
+        "stroke",
+        "parkinson",
+        "depression",
+        "alzheimer",
+        "hepatitis",
+        "bipolar",
+    ),
+    "sexual": (
+        "affair",
+        "sexual",
+        "prostitut",
+        "groped",
+        "mistress",
+        "sex ",
+        "molest",
+        "slept with",
+        "adultery",
+        "raped",
+        "paedophile",
+    ),
+    "insolvency": (
+        "bankrupt",
+        "bust",
+        "chapter 11",
+        "defaulted",
+        "insolvent",
+        "creditors",
+        "administration",
+        "receivership",
+        "liquidat",
+        "broke",
+    ),
+    "incompetence": (
+        "botched",
+        "incompetent",
+        "struck off",
+        "disbarred",
+        "fake degree",
+        "misdiagnos",
+        "negligen",
+        "unqualified",
+        "quack",
+        "malpractice",
+    ),
 }
 
 
@@ -102,8 +183,9 @@ def score(rows: list[dict[str, Any]], checker: ClaimsChecker, errors: bool) -> d
                 flags[flag][0] += getattr(relevant[0], flag) == row[flag]
                 flags[flag][1] += 1
         if label in ALLEGATIONS:
-            worst = max((c.verdict for c in claims), key=["pass", "review", "block"].index,
-                        default="pass")
+            worst = max(
+                (c.verdict for c in claims), key=["pass", "review", "block"].index, default="pass"
+            )
             expect_flag = row["kind"] in ("allegation", "hedged")
             verdicts[row["kind"]][0] += (worst != "pass") == expect_flag
             verdicts[row["kind"]][1] += 1
@@ -117,8 +199,10 @@ def report(name: str, rows: list[dict[str, Any]], s: dict[str, Any]) -> None:
     for system in ("rules", "keywords"):
         tp, fp, fn = s["person"][system]
         p, r = prf(tp, fp, fn)
-        print(f"{system:9s} allegations about named persons: P {p:.3f} R {r:.3f} "
-              f"(tp {tp} fp {fp} fn {fn})")
+        print(
+            f"{system:9s} allegations about named persons: P {p:.3f} R {r:.3f} "
+            f"(tp {tp} fp {fp} fn {fn})"
+        )
     print(f"{'category':13s} {'n':>4s}  rules P / R    keywords P / R")
     for category in CATEGORIES:
         rules, kw = s["counts"]["rules"][category], s["counts"]["keywords"][category]
@@ -126,23 +210,36 @@ def report(name: str, rows: list[dict[str, Any]], s: dict[str, Any]) -> None:
         if category in ("quote", "figure"):
             print(f"{category:13s} {n:4d}  {prf(*rules)[0]:.2f} / {prf(*rules)[1]:.2f}     -")
             continue
-        print(f"{category:13s} {n:4d}  {prf(*rules)[0]:.2f} / {prf(*rules)[1]:.2f}"
-              f"     {prf(*kw)[0]:.2f} / {prf(*kw)[1]:.2f}")
-    print("flag agreement on detected claims: " + ", ".join(
-        f"{k} {v[0]}/{v[1]}" for k, v in s["flags"].items()))
-    print("verdict as expected (allegation/hedged flagged; negated/fiction pass): " + ", ".join(
-        f"{k} {v[0]}/{v[1]}" for k, v in sorted(s["verdicts"].items())))
+        print(
+            f"{category:13s} {n:4d}  {prf(*rules)[0]:.2f} / {prf(*rules)[1]:.2f}"
+            f"     {prf(*kw)[0]:.2f} / {prf(*kw)[1]:.2f}"
+        )
+    print(
+        "flag agreement on detected claims: "
+        + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in s["flags"].items())
+    )
+    print(
+        "verdict as expected (allegation/hedged flagged; negated/fiction pass): "
+        + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(s["verdicts"].items()))
+    )
 
 
-def latency(runs: int) -> None:
-    rows = load("all")
+def _text(rows: list[dict[str, Any]]) -> str:
     parts, words = [], 0
-    for row in rows:  # ~1,000 whitespace tokens of the set's sentences, in file order
+    for row in rows:  # ~1,000 whitespace tokens
         parts.append(row["text"])
         words += len(row["text"].split())
         if words >= 1000:
             break
-    text = " ".join(parts)
+    return " ".join(parts)
+
+
+def latency(runs: int) -> None:
+    rows = load("all")
+    quiet = [r for r in rows if r["kind"] in ("neutral", "nonperson", "figure", "quote")]
+    loud = [r for r in rows if r["kind"] == "allegation"]
+    mixed = [quiet[i % len(quiet)] if i % 10 else loud[i // 10] for i in range(400)]
+    texts = {"dense (every sentence a claim)": _text(rows), "mixed (1 in 10)": _text(mixed)}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
@@ -150,24 +247,34 @@ def latency(runs: int) -> None:
         build_index([str(corpus)], Path(tmp) / "idx")
         plain = Guard.open(Path(tmp) / "idx", detectors=[])
         claims = Guard.open(Path(tmp) / "idx", detectors=[], claims=ClaimsChecker())
-        for guard in (plain, claims):
-            guard.check(text)
-        a: list[float] = []
-        b: list[float] = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            plain.check(text)
-            t1 = time.perf_counter()
-            claims.check(text)
-            t2 = time.perf_counter()
-            a.append((t1 - t0) * 1000)
-            b.append((t2 - t1) * 1000)
-    added = sorted(y - x for x, y in zip(a, b, strict=True))
-    q = lambda v: (statistics.median(v), sorted(v)[int(0.99 * (len(v) - 1))])  # noqa: E731
-    print(f"\n## latency: {len(text.split())} tokens, {len(text)} chars, {runs} runs")
-    print(f"guard check without claims: p50 {q(a)[0]:.2f} ms  p99 {q(a)[1]:.2f} ms")
-    print(f"guard check with claims:    p50 {q(b)[0]:.2f} ms  p99 {q(b)[1]:.2f} ms")
-    print(f"added by claims (paired):   p50 {q(added)[0]:.2f} ms  p99 {q(added)[1]:.2f} ms")
+        for name, text in texts.items():
+            for guard in (plain, claims):
+                guard.check(text)
+            a: list[float] = []
+            b: list[float] = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                plain.check(text)
+                t1 = time.perf_counter()
+                claims.check(text)
+                t2 = time.perf_counter()
+                a.append((t1 - t0) * 1000)
+                b.append((t2 - t1) * 1000)
+            added = [y - x for x, y in zip(a, b, strict=True)]
+            print(
+                f"\n## latency, {name}: {len(text.split())} tokens, {len(text)} chars, {runs} runs"
+            )
+            print(f"guard check without claims: p50 {_q(a, 50):.2f} ms  p99 {_q(a, 99):.2f} ms")
+            print(f"guard check with claims:    p50 {_q(b, 50):.2f} ms  p99 {_q(b, 99):.2f} ms")
+            print(
+                f"added by claims (paired):   p50 {_q(added, 50):.2f} ms  "
+                f"p99 {_q(added, 99):.2f} ms"
+            )
+
+
+def _q(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[round(pct / 100 * (len(ordered) - 1))]
 
 
 def main() -> None:

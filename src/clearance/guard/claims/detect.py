@@ -8,16 +8,17 @@ per output, and every decision must name the pattern that fired, which a rules t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from clearance.guard.claims.entities import Entity, EntityFinder
-from clearance.guard.claims.rules import Lexicon
+from clearance.guard.claims.rules import Lexicon, lowered
 
 #: a sentence ends at . ! ? (then space and a capital, quote or digit) or at a blank line
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"“'‘(]?[A-Z0-9])|\n\s*\n")  # noqa: RUF001
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]?(?=\s+[\"“'‘(]?[A-Z0-9])|\n\s*\n")  # noqa: RUF001
 #: a sentence longer than this is cut (hostile input: a huge line without full stops)
 MAX_SENTENCE_CHARS: Final = 2_000
 _QUOTE = re.compile(r"[\"“]([^\"“”]{12,600})[\"”]")
@@ -26,6 +27,8 @@ _MONTHS = (
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
 _FIGURE = re.compile(
+    # the lookahead lets the engine skip most positions at once (5x faster)
+    r"(?=[$€£¥0-9JFMASONDisobfu])"
     r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
     r"|\b\d[\d,.]*\s?(?:%|per\s?cent|percent)"
     r"|\b\d[\d,.]*\s(?:million|billion|trillion)\b"
@@ -99,9 +102,9 @@ _ABBREV = re.compile(
 def sentences(text: str) -> Iterator[Sentence]:
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        if text[m.start() - 1] == "." and _ABBREV.search(text, max(0, m.start() - 5), m.start()):
+        if text[m.start()] == "." and _ABBREV.search(text, max(0, m.start() - 4), m.start() + 1):
             continue
-        yield from _cut(text, pos, m.start())
+        yield from _cut(text, pos, m.end())
         pos = m.end()
     yield from _cut(text, pos, len(text))
 
@@ -129,8 +132,18 @@ class ClaimFinder:
         person_spans = None if persons is None else sorted(persons)
         claims: list[Claim] = []
         last: Sentence | None = None
+        low = lowered(text)
+        allegations = self._allegations(low)
+        if not allegations and not _QUOTE.search(text) and not _FIGURE.search(text):
+            return claims
+        # each cue list is one pass over the whole text; sentences look their matches up
+        cues = Cues(
+            _matches(self.lex.hedges, low),
+            _matches(self.lex.fiction, low),
+            _matches(self.lex.sentence_negators, low),
+        )
         for sentence in sentences(text):
-            hits = self._predicates(text, sentence)
+            hits = self._predicates(text, low, sentence, allegations)
             if hits:
                 found = self.entities.find(text, sentence.start, sentence.end, person_spans)
                 coref = False
@@ -139,20 +152,35 @@ class ClaimFinder:
                     before = self.entities.find(text, last.start, last.end, person_spans)
                     found, coref = [e for e in before if e.type == "person"][-1:], True
                 if found:
-                    claims.extend(self._claims(text, sentence, hits, found, coref))
+                    claims.extend(self._claims(text, low, sentence, hits, found, coref, cues))
             last = sentence
         return claims
 
-    def _predicates(self, text: str, s: Sentence) -> list[tuple[str, int, int]]:
+    def _allegations(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, category) of every lexicon match in ``text``, in order."""
+        assert self.lex.combined is not None
+        out: list[tuple[int, int, str]] = []
+        for m in self.lex.combined.finditer(text):
+            found = self.lex.categorise(text, m.start())
+            if found is not None:
+                out.append((m.start(), found[1], found[0]))
+        return out
+
+    def _predicates(
+        self, text: str, low: str, s: Sentence, allegations: list[tuple[int, int, str]]
+    ) -> list[tuple[str, int, int]]:
         hits: list[tuple[str, int, int]] = []
-        for category, pattern in self.lex.categories.items():
-            for m in pattern.finditer(text, s.start, s.end):
-                if not self._topic(text, s, m.start(), m.end()):
-                    hits.append((category, m.start(), m.end()))
-                    break
+        seen: set[str] = set()
+        i = bisect.bisect_left(allegations, (s.start, -1, ""))
+        while i < len(allegations) and allegations[i][0] < s.end:
+            a, b, category = allegations[i]
+            i += 1
+            if category not in seen and b <= s.end and not self._topic(text, s, a, b):
+                seen.add(category)
+                hits.append((category, a, b))
         if not hits:
             q = _QUOTE.search(text, s.start, s.end)
-            if q and self.lex.speech.search(text, s.start, s.end):
+            if q and self.lex.speech.search(low, s.start, s.end):
                 hits.append(("quote", q.start(), q.end()))
         if not hits:
             f = _FIGURE.search(text, s.start, s.end)
@@ -163,16 +191,17 @@ class ClaimFinder:
     def _claims(
         self,
         text: str,
+        low: str,
         s: Sentence,
         hits: list[tuple[str, int, int]],
         found: list[Entity],
         coref: bool,
+        cues_in: Cues,
     ) -> Iterator[Claim]:
         body = text[s.start : s.end]
-        hedge = self.lex.hedges.search(body)
-        fiction = self.lex.fiction.search(body)
-        strong = self.lex.sentence_negators.search(body)
-        numbers = tuple(m.group() for m in _FIGURE.finditer(body))
+        hedge = _first(cues_in.hedges, s)
+        fiction = _first(cues_in.fiction, s)
+        strong = _first(cues_in.negators, s)
         for category, a, b in hits:
             entity = _nearest(found, a, b)
             if category == "quote" and entity.start >= a and entity.end <= b:
@@ -183,16 +212,16 @@ class ClaimFinder:
             cues: list[str] = []
             negated = bool(strong)
             if strong:
-                cues.append(f"negation:{strong.group()}")
+                cues.append(f"negation:{strong}")
             elif category not in ("quote", "figure"):
-                local = self._local_negation(text, s.start, a)
+                local = self._local_negation(low, s.start, a)
                 if local:
                     negated = True
                     cues.append(f"negation:{local}")
             if hedge:
-                cues.append(f"hedge:{hedge.group()}")
+                cues.append(f"hedge:{hedge}")
             if fiction:
-                cues.append(f"fiction:{fiction.group()}")
+                cues.append(f"fiction:{fiction}")
             yield Claim(
                 start=s.start,
                 end=s.end,
@@ -205,7 +234,9 @@ class ClaimFinder:
                 negated=negated,
                 fiction=bool(fiction),
                 cues=cues,
-                numbers=numbers if category == "figure" else (),
+                numbers=(
+                    tuple(m.group() for m in _FIGURE.finditer(body)) if category == "figure" else ()
+                ),
                 coreference=coref,
             )
 
@@ -227,6 +258,26 @@ class ClaimFinder:
         window = before[words[0].start() :]
         m = self.lex.local_negators.search(window)
         return m.group() if m else None
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Start-sorted (start, end, text) matches of each cue list over the whole text."""
+
+    hedges: list[tuple[int, int, str]]
+    fiction: list[tuple[int, int, str]]
+    negators: list[tuple[int, int, str]]
+
+
+def _matches(pattern: re.Pattern[str], low: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(low)]
+
+
+def _first(matches: list[tuple[int, int, str]], s: Sentence) -> str | None:
+    i = bisect.bisect_left(matches, (s.start, -1, ""))
+    if i < len(matches) and matches[i][1] <= s.end:
+        return matches[i][2]
+    return None
 
 
 def _nearest(found: list[Entity], a: int, b: int) -> Entity:
