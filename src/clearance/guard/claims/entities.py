@@ -29,7 +29,8 @@ _WORD = (
     rf"(?![{_UP}{_LO}])"
 )
 _CAPS = re.compile(
-    rf"{_WORD}(?:\.?\s+(?:[A-Z]\.\s*)?(?:{_WORD}|[A-Z]{{2,}}|&|de|van|von|der|da|la|bin))*"
+    rf"{_WORD}(?:\.?\s+(?:[A-Z]\.\s*)?(?:(?:de|van|von|der|da|la|bin)\s+)?"
+    rf"(?:{_WORD}|[A-Z]{{2,}}\b|&))*"
 )
 
 
