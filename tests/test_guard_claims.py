@@ -262,7 +262,7 @@ def test_policy_file_changes_outcomes(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown category"):
         ClaimsPolicy.load(path)
     path.write_text("categories:\n  crime: {unsupported: maybe}\n")
-    with pytest.raises(ConfigError, match="crime.unsupported"):
+    with pytest.raises(ConfigError, match=r"crime\.unsupported"):
         ClaimsPolicy.load(path)
 
 

@@ -25,7 +25,7 @@ from clearance.model.errors import ConfigError
 EntityType = Literal["person", "org"]
 _UP, _LO = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A letters
 _WORD = (
-    rf"(?:[{_UP}]['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}]?[{_LO}]+)*"
+    rf"(?:[{_UP}]['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}]?[{_LO}]+)*"  # noqa: RUF001
     rf"(?![{_UP}{_LO}])"
 )
 _CAPS = re.compile(
