@@ -137,11 +137,7 @@ class ClaimFinder:
         if not allegations and not _QUOTE.search(text) and not _FIGURE.search(text):
             return claims
         # each cue list is one pass over the whole text; sentences look their matches up
-        cues = Cues(
-            _matches(self.lex.hedges, low),
-            _matches(self.lex.fiction, low),
-            _matches(self.lex.sentence_negators, low),
-        )
+        cues = self._cues(low)
         for sentence in sentences(text):
             hits = self._predicates(text, low, sentence, allegations)
             if hits:
@@ -155,6 +151,22 @@ class ClaimFinder:
                     claims.extend(self._claims(text, low, sentence, hits, found, coref, cues))
             last = sentence
         return claims
+
+    def _cues(self, low: str) -> Cues:
+        """One pass for the three cue lists; each match is then sorted into its list(s)."""
+        assert self.lex.cues is not None
+        cues = Cues([], [], [])
+        lists = (
+            (self.lex.hedges, cues.hedges),
+            (self.lex.fiction, cues.fiction),
+            (self.lex.sentence_negators, cues.negators),
+        )
+        for m in self.lex.cues.finditer(low):
+            for pattern, out in lists:
+                found = pattern.match(low, m.start())
+                if found:
+                    out.append((found.start(), found.end(), found.group()))
+        return cues
 
     def _allegations(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, category) of every lexicon match in ``text``, in order."""
@@ -267,10 +279,6 @@ class Cues:
     hedges: list[tuple[int, int, str]]
     fiction: list[tuple[int, int, str]]
     negators: list[tuple[int, int, str]]
-
-
-def _matches(pattern: re.Pattern[str], low: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(low)]
 
 
 def _first(matches: list[tuple[int, int, str]], s: Sentence) -> str | None:

@@ -76,6 +76,7 @@ class Lexicon:
     topic_before: frozenset[str] = frozenset()
     topic_after: frozenset[str] = frozenset()
     combined: re.Pattern[str] | None = None  # every category's terms in one alternation
+    cues: re.Pattern[str] | None = None  # hedges, fiction markers, sentence negators
 
     def categorise(self, low: str, start: int) -> tuple[str, int] | None:
         """The category of the term at ``start`` (the longest match wins) and its end."""
@@ -122,6 +123,14 @@ class Lexicon:
             topic_before=words("topic_before"),
             topic_after=words("topic_after"),
             combined=combined,
+            cues=_alternation(
+                [
+                    *data.get("hedges", []),
+                    *data.get("fiction", []),
+                    *data.get("sentence_negators", []),
+                ],
+                "cues",
+            ),
         )
 
 
