@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.detectors.base import Detector, register
+from clearance.detectors import base
+from clearance.detectors.base import Detector
 from clearance.guard import Guard, build_index
 from clearance.guard.claims import ClaimsChecker, ClaimsPolicy, References, load_names, sentences
 from clearance.model.errors import ConfigError
@@ -335,10 +336,10 @@ def test_guard_merges_claim_verdicts(index: Path) -> None:
     assert plain.check("Ingrid Solberg ran a Ponzi scheme.").to_json()["claims"] == []
 
 
-@register
 class _LowerCasePersons(Detector):
     """Test detector standing in for the PII branch's person recogniser: it names persons
-    the capitalisation heuristic cannot see (lower-case names)."""
+    the capitalisation heuristic cannot see (lower-case names). Registered only for the test
+    that uses it (a scan elsewhere must not run it)."""
 
     name = "test-lowercase-persons"
     version = "1"
@@ -361,7 +362,11 @@ class _LowerCasePersons(Detector):
                 )
 
 
-def test_person_spans_come_from_a_registered_pii_detector(index: Path) -> None:
+def test_person_spans_come_from_a_registered_pii_detector(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base.registry()  # the built-ins first, then ours for this test only
+    monkeypatch.setitem(base._REGISTRY, _LowerCasePersons.name, _LowerCasePersons)
     text = "ada quinn was convicted of fraud. Martin Keller was jailed."
     checker = ClaimsChecker.create(person_detector="test-lowercase-persons")
     got = [(c.entity.text, c.entity.source) for c in checker.check(text)]
