@@ -37,6 +37,7 @@ _FIGURE = re.compile(
     rf"|\b{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?"
     r"|\b(?:in|since|on|by|from|until)\s(?:1[89]\d\d|20\d\d)\b)"
 )
+_QUOTE_MARK = re.compile(r"[\"“]")
 _PRONOUN = re.compile(r"[\"“']?(?:He|She|His|Her|They|Their)\b")
 _WORDS = re.compile(r"\w+")
 
@@ -134,12 +135,17 @@ class ClaimFinder:
         last: Sentence | None = None
         low = lowered(text)
         allegations = self._allegations(low)
-        if not allegations and not _QUOTE.search(text) and not _FIGURE.search(text):
+        # where quotes and figures start: a sentence without one is not searched for them
+        marks = Marks(
+            [m.start() for m in _QUOTE_MARK.finditer(text)],
+            [m.start() for m in _FIGURE.finditer(text)],
+        )
+        if not allegations and not marks.quotes and not marks.figures:
             return claims
         # each cue list is one pass over the whole text; sentences look their matches up
         cues = self._cues(low)
         for sentence in sentences(text):
-            hits = self._predicates(text, low, sentence, allegations)
+            hits = self._predicates(text, low, sentence, allegations, marks)
             if hits:
                 found = self.entities.find(text, sentence.start, sentence.end, person_spans)
                 coref = False
@@ -179,7 +185,12 @@ class ClaimFinder:
         return out
 
     def _predicates(
-        self, text: str, low: str, s: Sentence, allegations: list[tuple[int, int, str]]
+        self,
+        text: str,
+        low: str,
+        s: Sentence,
+        allegations: list[tuple[int, int, str]],
+        marks: Marks,
     ) -> list[tuple[str, int, int]]:
         hits: list[tuple[str, int, int]] = []
         seen: set[str] = set()
@@ -190,11 +201,11 @@ class ClaimFinder:
             if category not in seen and b <= s.end and not self._topic(text, s, a, b):
                 seen.add(category)
                 hits.append((category, a, b))
-        if not hits:
+        if not hits and _within(marks.quotes, s):
             q = _QUOTE.search(text, s.start, s.end)
             if q and self.lex.speech.search(low, s.start, s.end):
                 hits.append(("quote", q.start(), q.end()))
-        if not hits:
+        if not hits and _within(marks.figures, s):
             f = _FIGURE.search(text, s.start, s.end)
             if f:
                 hits.append(("figure", f.start(), f.end()))
@@ -279,6 +290,17 @@ class Cues:
     hedges: list[tuple[int, int, str]]
     fiction: list[tuple[int, int, str]]
     negators: list[tuple[int, int, str]]
+
+
+@dataclass(frozen=True)
+class Marks:
+    quotes: list[int]
+    figures: list[int]
+
+
+def _within(positions: list[int], s: Sentence) -> bool:
+    i = bisect.bisect_left(positions, s.start)
+    return i < len(positions) and positions[i] < s.end
 
 
 def _first(matches: list[tuple[int, int, str]], s: Sentence) -> str | None:
