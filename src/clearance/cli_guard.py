@@ -25,6 +25,7 @@ from rich.progress import (
 
 from clearance.guard.build import BuildSummary, add_to_index, build_index, merge_index
 from clearance.guard.check import Guard, Verdict
+from clearance.guard.claims import ClaimsChecker
 from clearance.guard.policy import VERDICT_ORDER, Policy
 from clearance.model.errors import ConfigError
 
@@ -172,6 +173,49 @@ def _detectors(value: str | None) -> list[str] | None:
     return [n.strip() for n in value.split(",") if n.strip()]
 
 
+ClaimsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--claims",
+        help="Also run the claims check: allegations, quotes and figures about named "
+        "persons/organisations (screening for review; not legal advice).",
+    ),
+]
+NamesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(help="Protected names for --claims: YAML/CSV (name, type, aliases)."),
+]
+RefsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(help="Trusted reference text (folder or file) to support claims; repeatable."),
+]
+RefsIndexOpt = Annotated[
+    bool,
+    typer.Option(help="Use the index's documents (local files) as references for --claims."),
+]
+ClaimsPolicyOpt = Annotated[
+    Path | None, typer.Option(help="YAML: claim category -> outcome per state.")
+]
+
+
+def _claims(
+    enabled: bool,
+    index: Path,
+    names: list[Path] | None,
+    references: list[Path] | None,
+    refs_from_index: bool,
+    policy: Path | None,
+) -> ClaimsChecker | None:
+    if not (enabled or names or references or refs_from_index or policy):
+        return None
+    return ClaimsChecker.create(
+        policy=policy,
+        names=names or (),
+        references=references or (),
+        reference_index=index if refs_from_index else None,
+    )
+
+
 @guard_app.command("check")
 def check_command(
     index: Annotated[Path, typer.Argument(help="Index folder from `guard build`.")],
@@ -195,6 +239,11 @@ def check_command(
     review_chars: Annotated[int | None, typer.Option(help="Review at this many chars.")] = None,
     block_chars: Annotated[int | None, typer.Option(help="Block at this many chars.")] = None,
     max_gap: Annotated[int | None, typer.Option(help="Unmatched words bridged in a span.")] = None,
+    claims: ClaimsOpt = False,
+    names: NamesOpt = None,
+    references: RefsOpt = None,
+    refs_from_index: RefsIndexOpt = False,
+    claims_policy: ClaimsPolicyOpt = None,
 ) -> None:
     """Check model output(s) against the index; exit 0 pass, 4 review, 5 block.
 
@@ -206,6 +255,7 @@ def check_command(
         index,
         policy=_policy(policy, review_words, review_chars, block_chars, max_gap),
         detectors=_detectors(detectors),
+        claims=_claims(claims, index, names, references, refs_from_index, claims_policy),
     )
     if jsonl is not None:
         worst = "pass"
@@ -255,6 +305,20 @@ def _print_verdict(result: Verdict) -> None:
             f"{escape(finding.evidence)}",
             highlight=False,
         )
+    for claim in result.claims:
+        flags = [n for n in ("hedged", "negated", "fiction") if getattr(claim, n)]
+        ref = claim.reference
+        console.print(
+            f"  \\[claim {claim.verdict}] {claim.category} about "
+            f"{escape(claim.entity.text)} ({claim.entity.type}) chars {claim.start}-{claim.end}"
+            + (f" {', '.join(flags)}" if flags else "")
+            + (
+                f"; supported by {escape(ref['document'])} {ref['start']}-{ref['end']}"
+                if ref
+                else ("; unsupported" if claim.supported is False else "")
+            ),
+            highlight=False,
+        )
 
 
 @guard_app.command("serve")
@@ -266,11 +330,21 @@ def serve_command(
     policy: Annotated[Path | None, typer.Option(help="YAML file of thresholds.")] = None,
     max_request_kb: Annotated[int, typer.Option(help="Larger requests get 413.")] = 1024,
     timeout_s: Annotated[float, typer.Option(help="Per-request time limit (503).")] = 10.0,
+    claims: ClaimsOpt = False,
+    names: NamesOpt = None,
+    references: RefsOpt = None,
+    refs_from_index: RefsIndexOpt = False,
+    claims_policy: ClaimsPolicyOpt = None,
 ) -> None:
     """Serve `POST /v1/check` (see README) for a model gateway to call."""
     from clearance.guard.service import ServiceConfig, run
 
-    guard = Guard.open(index, policy=Policy.load(policy), detectors=_detectors(detectors))
+    guard = Guard.open(
+        index,
+        policy=Policy.load(policy),
+        detectors=_detectors(detectors),
+        claims=_claims(claims, index, names, references, refs_from_index, claims_policy),
+    )
     run(
         guard,
         ServiceConfig(max_request_bytes=max_request_kb * 1024, timeout_s=timeout_s),

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance.detectors.base import Detector, instantiate, registry, resolve
+from clearance.guard.claims import Claim, ClaimsChecker
 from clearance.guard.hashing import gram_hashes, number_grams, word_hashes_at
 from clearance.guard.index import Manifest, Segment, contains, read_allow
 from clearance.guard.normalize import units_with_offsets
@@ -83,6 +84,7 @@ class Verdict:
     reasons: tuple[str, ...] = ()
     words: int = 0
     seconds: float = 0.0
+    claims: tuple[Claim, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class Verdict:
             "reasons": list(self.reasons),
             "spans": [s.to_json() for s in self.spans],
             "findings": [f.to_row() for f in self.findings],
+            "claims": [c.to_json() for c in self.claims],
             "words": self.words,
             "ms": round(self.seconds * 1000, 3),
         }
@@ -105,6 +108,7 @@ class Guard:
     allow: npt.NDArray[np.uint64]
     policy: Policy = field(default_factory=lambda: Policy())
     detectors: list[Detector] = field(default_factory=list)
+    claims: ClaimsChecker | None = None
 
     @classmethod
     def open(
@@ -114,8 +118,10 @@ class Guard:
         policy: Policy | None = None,
         detectors: Sequence[str] | None = None,
         in_memory: bool = False,
+        claims: ClaimsChecker | None = None,
     ) -> Guard:
-        """Open ``index``; ``detectors`` None means the registered defaults (see above)."""
+        """Open ``index``; ``detectors`` None means the registered defaults (see above);
+        ``claims`` adds the claims check (statements about named persons/organisations)."""
         path = Path(index)
         manifest = Manifest.read(path)
         segments = [
@@ -136,6 +142,7 @@ class Guard:
             allow=np.asarray(allow) if in_memory else allow,
             policy=policy or Policy(),
             detectors=item_level,
+            claims=claims,
         )
 
     def check(self, text: str, *, output_id: str = "output") -> Verdict:
@@ -147,6 +154,7 @@ class Guard:
         units = units_with_offsets(text, self.manifest.params.mode)
         spans = self._spans(text, units.data, units.starts, units.ends)
         findings = self._detect(text, output_id)
+        claims = self._claims(text, findings, output_id)
         verdict: VerdictName = "review" if reasons else "pass"
         for span in spans:
             verdict = _worst(verdict, span.verdict)
@@ -160,6 +168,15 @@ class Guard:
             kinds = sorted({f.kind for f in findings})
             reasons.append(f"{len(findings)} detector finding(s): {', '.join(kinds)}")
             verdict = _worst(verdict, self.policy.detector_findings)
+        for claim in claims:
+            verdict = _worst(verdict, claim.verdict)  # type: ignore[arg-type]
+        flagged = [c for c in claims if c.verdict != "pass"]
+        if flagged:
+            cats = sorted({c.category for c in flagged})
+            reasons.append(
+                f"{len(flagged)} claim(s) about named persons/organisations to "
+                f"{_worst_of(flagged)}: {', '.join(cats)}"
+            )
         return Verdict(
             verdict=verdict,
             spans=tuple(spans),
@@ -167,6 +184,7 @@ class Guard:
             reasons=tuple(reasons),
             words=int(units.starts.size),
             seconds=time.perf_counter() - started,
+            claims=tuple(claims),
         )
 
     def _spans(
@@ -268,6 +286,22 @@ class Guard:
                 )
         return found
 
+    def _claims(self, text: str, findings: list[Finding], output_id: str) -> list[Claim]:
+        if self.claims is None:
+            return []
+        try:
+            return self.claims.check(text, findings=findings, output_id=output_id)
+        except Exception as exc:  # a rules bug must not hide the other checks: review
+            findings.append(
+                error_finding(
+                    f"output:{output_id}",
+                    "claims-failed",
+                    f"{type(exc).__name__}: {exc}",
+                    detector="claims",
+                )
+            )
+            return []
+
     def check_many(self, records: Iterable[tuple[str, str]]) -> Iterable[tuple[str, Verdict]]:
         for output_id, text in records:
             yield output_id, self.check(text, output_id=output_id)
@@ -275,6 +309,10 @@ class Guard:
 
 def _worst(a: VerdictName, b: VerdictName) -> VerdictName:
     return a if VERDICT_ORDER[a] >= VERDICT_ORDER[b] else b
+
+
+def _worst_of(claims: list[Claim]) -> str:
+    return max((c.verdict for c in claims), key=VERDICT_ORDER.__getitem__)
 
 
 def _group(

@@ -68,6 +68,7 @@ def create_app(guard: Guard, config: ServiceConfig | None = None) -> FastAPI:
             "segments": len(info["segments"]),
             "mode": info["mode"],
             "detectors": [d.name for d in guard.detectors],
+            "claims": guard.claims is not None,
         }
 
     @app.post("/v1/check")

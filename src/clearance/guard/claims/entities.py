@@ -1,0 +1,211 @@
+"""Who a sentence is about: protected names (a user list), organisations and persons.
+
+Three sources, in order of trust: the user's list of protected names (with aliases), person
+spans from a registered PII detector (``pii`` findings whose value is ``PERSON``), and our
+own capitalisation heuristic (organisation suffixes, runs of capitalised words). The
+heuristic is deliberately simple: the PII branch owns person recognition; this is the
+fallback when no such detector is registered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from clearance.guard.claims.rules import Lexicon
+from clearance.model.errors import ConfigError
+
+EntityType = Literal["person", "org"]
+_UP, _LO = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A letters
+_WORD = (
+    rf"(?:[{_UP}]['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}]?[{_LO}]+)*"  # noqa: RUF001
+    rf"(?![{_UP}{_LO}])"
+)
+_CAPS = re.compile(
+    rf"{_WORD}(?:\.?\s+(?:[A-Z]\.\s*)?(?:(?:de|van|von|der|da|la|bin)\s+)?"
+    rf"(?:{_WORD}|[A-Z]{{2,}}\b|&))*"
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A protected name: canonical form, type, and the spellings that count as it."""
+
+    name: str
+    type: EntityType = "person"
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    type: EntityType
+    start: int
+    end: int
+    source: str  # names | pii | suffix | caps
+    canonical: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "source": self.source,
+            "canonical": self.canonical or self.text,
+        }
+
+
+def load_names(path: str | Path) -> list[Name]:
+    """A names file: YAML (``names: [{name, type, aliases}]``, or a trademarks helper's
+    ``marks: [{mark, owner, variants}]``, taken as organisations) or CSV (name,type,aliases
+    with aliases separated by ``;``)."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read names file: {exc}", file=str(path)) from exc
+    if path.suffix.lower() == ".csv":
+        return _csv_names(text, str(path))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"names file is not YAML: {exc}", file=str(path)) from exc
+    return parse_names(data, str(path))
+
+
+def parse_names(data: Any, origin: str) -> list[Name]:
+    if isinstance(data, dict) and "marks" in data:
+        return [_mark(entry, origin, i) for i, entry in enumerate(_list(data["marks"], origin))]
+    entries = data.get("names") if isinstance(data, dict) else data
+    return [_entry(entry, origin, i) for i, entry in enumerate(_list(entries, origin))]
+
+
+def _list(value: Any, origin: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ConfigError("names file: expected a list of entries (or 'names: [...]')", file=origin)
+    return value
+
+
+def _entry(entry: Any, origin: str, i: int) -> Name:
+    if isinstance(entry, str):
+        entry = {"name": entry}
+    if not isinstance(entry, dict):
+        raise ConfigError(f"names[{i}]: a string or a mapping with 'name'", file=origin)
+    unknown = sorted(set(entry) - {"name", "type", "aliases", "note"})
+    if unknown:
+        raise ConfigError(f"names[{i}]: unknown key(s) {', '.join(unknown)}", file=origin)
+    name, kind = entry.get("name"), entry.get("type", "person")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"names[{i}]: 'name' must be a non-empty string", file=origin)
+    if kind not in ("person", "org"):
+        raise ConfigError(f"names[{i}]: 'type' must be person or org", file=origin)
+    aliases = entry.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ConfigError(f"names[{i}]: 'aliases' must be a list of strings", file=origin)
+    return Name(name.strip(), kind, tuple(a.strip() for a in aliases if a.strip()))
+
+
+def _mark(entry: Any, origin: str, i: int) -> Name:
+    if isinstance(entry, str):
+        return Name(entry.strip(), "org")
+    if not isinstance(entry, dict) or not isinstance(entry.get("mark"), str):
+        raise ConfigError(f"marks[{i}]: a mapping with 'mark'", file=origin)
+    variants = [str(v) for v in entry.get("variants") or []]
+    owner = entry.get("owner")
+    if isinstance(owner, str) and owner.strip():
+        variants.append(owner.strip())
+    return Name(entry["mark"].strip(), "org", tuple(variants))
+
+
+def _csv_names(text: str, origin: str) -> list[Name]:
+    out: list[Name] = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        if not row or not row[0].strip() or (number == 1 and row[0].strip().lower() == "name"):
+            continue
+        kind = row[1].strip() if len(row) > 1 and row[1].strip() else "person"
+        if kind not in ("person", "org"):
+            raise ConfigError(f"type must be person or org, not {kind!r}", file=origin, line=number)
+        aliases = tuple(a.strip() for a in row[2].split(";") if a.strip()) if len(row) > 2 else ()
+        out.append(Name(row[0].strip(), kind, aliases))  # type: ignore[arg-type]
+    return out
+
+
+class EntityFinder:
+    """Entities in one sentence; compiled once per checker."""
+
+    def __init__(self, lexicon: Lexicon, names: Sequence[Name] = ()):
+        self.lexicon = lexicon
+        self.by_spelling: dict[str, Name] = {}
+        for name in names:
+            for spelling in name.spellings:
+                self.by_spelling[spelling.casefold()] = name
+        spellings = sorted(self.by_spelling, key=len, reverse=True)
+        self.names_re = (
+            re.compile(r"\b(?:" + "|".join(re.escape(s) for s in spellings) + r")\b", re.I)
+            if spellings
+            else None
+        )
+
+    def find(
+        self, text: str, start: int, end: int, persons: Iterable[tuple[int, int]] | None = None
+    ) -> list[Entity]:
+        """Entities in ``text[start:end]``; ``persons`` are PERSON spans from a detector,
+        taken before the capitalisation heuristic, which fills what they miss."""
+        found: list[Entity] = []
+        taken: list[tuple[int, int]] = []
+        if self.names_re is not None:
+            for m in self.names_re.finditer(text, start, end):
+                name = self.by_spelling[m.group().casefold()]
+                found.append(Entity(m.group(), name.type, m.start(), m.end(), "names", name.name))
+                taken.append(m.span())
+        external = [(a, b) for a, b in persons or () if start <= a < end]
+        for a, b in external:
+            if not _overlaps(a, b, taken):
+                found.append(Entity(text[a:b], "person", a, b, "pii"))
+                taken.append((a, b))
+        for m in _CAPS.finditer(text, start, end):
+            entity = self._classify(text, m.start(), m.end(), persons is not None)
+            if entity is not None and not _overlaps(entity.start, entity.end, taken):
+                found.append(entity)
+                taken.append((entity.start, entity.end))
+        found.sort(key=lambda e: e.start)
+        return found
+
+    def _classify(self, text: str, a: int, b: int, persons_given: bool) -> Entity | None:
+        words = text[a:b].split()
+        lex = self.lexicon
+        while words and words[0] in lex.not_names:
+            a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
+            words = words[1:]
+        if not words:
+            return None
+        # "Acme Widgets Ltd" / "Acme, Inc." : the suffix may follow a comma
+        tail = re.match(r",?\s+([A-Za-z]{2,12})\b\.?", text[b : b + 16])
+        if tail and tail.group(1) in lex.org_suffixes and words[-1] not in lex.org_suffixes:
+            return Entity(text[a : b + tail.end()].rstrip("."), "org", a, b + tail.end(), "suffix")
+        if any(w in lex.org_suffixes for w in words[1:]):
+            return Entity(text[a:b], "org", a, b, "suffix")
+        title = words[0].rstrip(".") in lex.titles
+        # A name list only knows the names it holds: the capitalisation heuristic still
+        # fills the gaps when a PII detector gave its PERSON spans (those come first).
+        if title and len(words) >= 2:
+            return Entity(text[a:b], "person", a, b, "caps")
+        if len(words) >= 2 and not title and all(w not in lex.not_names for w in words):
+            return Entity(text[a:b], "person", a, b, "caps")
+        return None
+
+
+def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < y and x < b for x, y in spans)
