@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import importlib
 import json
+import logging
 import os
 import random
 import socket
@@ -70,6 +71,7 @@ def _free_port() -> int:
 def s3_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
