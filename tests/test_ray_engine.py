@@ -21,6 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+import ray
 
 from clearance.detectors import base
 from clearance.model.errors import ConfigError
@@ -29,8 +30,6 @@ from clearance.policy.table import DECISION_SCHEMA
 from clearance.runs.store import RunStore, open_run
 from clearance.scan import ScanOptions, scan
 from helpers import EXAMPLES
-
-import ray
 
 PLUGIN = '''
 import os
@@ -133,7 +132,18 @@ def make_corpus(root: Path, files: int = 40, seed: int = 7) -> Path:
     tree = root / "tree"
     tree.mkdir(parents=True)
     licenses = ["MIT", "Apache-2.0", "GPL-2.0-or-later", "MIT OR Apache-2.0", "NOT(A LICENSE"]
-    words = "data model train corpus license author notice river stone light".split()
+    words = [
+        "data",
+        "model",
+        "train",
+        "corpus",
+        "license",
+        "author",
+        "notice",
+        "river",
+        "stone",
+        "light",
+    ]
     for i in range(files):
         body = " ".join(rng.choice(words) for _ in range(rng.randint(50, 400)))
         header = ""
