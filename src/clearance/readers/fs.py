@@ -21,7 +21,7 @@ def open_binary(fs: Any, path: str) -> IO[bytes]:
     if isinstance(stream, AbstractBufferedFile):
         # s3fs/gcsfs files take no size in readline(); io.BufferedReader gives the full
         # io API (readline(limit), peek) the readers rely on over any of them.
-        return io.BufferedReader(stream)  # type: ignore[arg-type]
+        return io.BufferedReader(stream)
     return stream
 
 
