@@ -174,6 +174,19 @@ def same_results(a: Path, b: Path) -> None:
     assert rows(sa.findings()) == rows(sb.findings())
 
 
+def same_decisions(local: Path, remote: Path) -> None:
+    """The local engine's decisions on the local run equal the Ray engine's on the Ray run."""
+    policy = builtin_policy("commercial-training")
+    a = decide_run(local, policy)
+    b = decide_run(remote, policy, executor="ray")
+    da = open_run(local).decisions(DECISION_SCHEMA)
+    db = open_run(remote).decisions(DECISION_SCHEMA)
+    assert da.num_rows == open_run(local).items().num_rows > 0
+    assert rows(da) == rows(db)
+    assert a.counts == b.counts
+    assert len(set(da.column("status").to_pylist())) > 1  # not all one status
+
+
 def local_and_ray(inputs: list[str], tmp_path: Path, **opts: Any) -> tuple[Path, Path]:
     local, remote = tmp_path / "local", tmp_path / "ray"
     scan(inputs, local, ScanOptions(workers=1, **opts))
@@ -185,13 +198,7 @@ def test_example_corpus_same_findings_and_decisions(cluster: None, tmp_path: Pat
     local, remote = local_and_ray([str(EXAMPLES / "clearance.yaml")], tmp_path)
     same_results(local, remote)
     assert open_run(remote).findings(kind="error").num_rows > 0  # bad items kept, job passed
-    policy = builtin_policy("commercial-training")
-    decide_run(local, policy)
-    decide_run(remote, policy)
-    da = open_run(local).decisions(DECISION_SCHEMA)
-    db = open_run(remote).decisions(DECISION_SCHEMA)
-    assert da.num_rows == open_run(local).items().num_rows
-    assert rows(da) == rows(db)
+    same_decisions(local, remote)
     assert json.loads((remote / "run.json").read_text())["config"]["engine"] == "ray"
 
 
@@ -201,6 +208,7 @@ def test_generated_corpus_many_shards(cluster: None, tmp_path: Path) -> None:
         [str(tree)], tmp_path, detectors=DETECTORS, target_shard_bytes=8_000
     )
     same_results(local, remote)
+    same_decisions(local, remote)
     markers = RunStore(remote).markers()
     assert len(markers) > 4
     errors = open_run(remote).findings(kind="error").to_pylist()
