@@ -294,3 +294,27 @@ def test_s3_inputs(
 def test_unknown_engine_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown engine"):
         scan([str(EXAMPLES / "clearance.yaml")], tmp_path / "r", ScanOptions(engine="spark"))
+
+
+def test_cli_scan_and_decide_on_ray(cluster: None, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from clearance.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "run"
+    manifest = str(EXAMPLES / "clearance.yaml")
+    scanned = runner.invoke(app, ["scan", manifest, "--out", str(out), "--engine", "ray", "--json"])
+    assert scanned.exit_code == 0, scanned.output
+    assert json.loads(scanned.output[scanned.output.index("{") :])["items"] > 0
+    args = ["decide", str(out), "--purpose", "commercial-training", "--engine", "ray", "--json"]
+    decided = runner.invoke(app, args)
+    assert decided.exit_code == 0, decided.output
+    counts = json.loads(decided.output[decided.output.index("{") :])["counts"]
+    assert sum(counts.values()) == open_run(out).items().num_rows
+    resumed = runner.invoke(
+        app, ["scan", manifest, "--out", str(out), "--engine", "ray", "--resume", "--json"]
+    )
+    assert resumed.exit_code == 0, resumed.output
+    summary = json.loads(resumed.output[resumed.output.index("{") :])
+    assert summary["shards_skipped"] == summary["shards"]
