@@ -33,9 +33,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scan_throughput import ensure_corpus, machine  # noqa: E402
+from scan_throughput import ensure_corpus, machine
 
-from clearance.scan import ScanOptions, scan  # noqa: E402
+from clearance.scan import ScanOptions, scan
 
 TARGET_CPU_RATIO = 1.5
 TARGET_STARTUP_S = 10.0
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     args.scratch.mkdir(parents=True, exist_ok=True)
-    corpus, info = ensure_corpus(None, args.mb, args.seed, args.scratch)
+    corpus, _ = ensure_corpus(None, args.mb, args.seed, args.scratch)
     startup = ray_startup(args.workers)
     local_opts = ScanOptions(workers=args.workers, force=True)
     ray_opts = ScanOptions(engine="ray", force=True)
