@@ -37,7 +37,7 @@ FORWARDED_ENV = (
 )
 
 
-def _ray() -> Any:
+def require_ray() -> Any:
     try:
         import ray
     except ImportError:
@@ -48,7 +48,7 @@ def _ray() -> Any:
 def connect(address: str | None = None) -> None:
     """Join ``address`` (``auto``, ``ray://host:10001``) or start a local cluster; a cluster
     this process already joined (``ray.init`` by the caller) is used as it is."""
-    ray = _ray()
+    ray = require_ray()
     if ray.is_initialized():
         return
     env = {k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}
@@ -74,7 +74,7 @@ def run_ray(
     max_retries: int = MAX_RETRIES,
 ) -> list[ShardResult]:
     """Scan ``shards`` as Ray tasks; callbacks run in this thread as tasks finish."""
-    ray = _ray()
+    ray = require_ray()
     connect(address)
     if not shards:
         return []

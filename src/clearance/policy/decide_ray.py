@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from clearance.executors.ray_engine import MAX_RETRIES, _ray, connect
+from clearance.executors.ray_engine import MAX_RETRIES, connect, require_ray
 from clearance.policy.engine import Engine
 from clearance.policy.facts import SourceInfo
 from clearance.policy.schema import Policy
@@ -65,7 +65,7 @@ def decide_on_ray(
     address: str | None = None,
 ) -> tuple[pa.Table, int, int]:
     """(decisions, signatures summed over shards, overridden) for every item of ``run``."""
-    ray = _ray()
+    ray = require_ray()
     connect(address)
     store = RunStore(run)
     run_files = sorted(str(p) for p in store.findings_dir.glob("run-*.parquet"))
