@@ -165,6 +165,14 @@ def scan_command(
     overlay: Overlays = None,
     rely_on: RelyOn = None,
     ledger: LedgerOpt = None,
+    engine_name: Annotated[
+        str,
+        typer.Option("--engine", help="local (process pool) or ray (tasks on a Ray cluster)."),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster to join: auto or ray://HOST:10001 (default: start one)."),
+    ] = None,
 ) -> None:
     """Scan sources into a run folder: items.parquet, findings.parquet and run.json.
 
@@ -188,6 +196,8 @@ def scan_command(
         limits=ReadLimits(max_item_bytes=int(max_item_mb * 1024 * 1024)),
         target_shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
         detector_options=signal_options(fetch_robots, robots_cache),
+        engine=engine_name,
+        address=address,
     )
     signal.signal(signal.SIGTERM, _raise_interrupt)
     display = _RichProgress(console, quiet=as_json)

@@ -78,9 +78,19 @@ def run_decide(
     rely_on: list[str] | None,
     ledger: Path | None,
     engine: Engine | None = None,
+    executor: str = "local",
+    address: str | None = None,
 ) -> DecideSummary:
     engine = engine or choose_policy(purpose, policy, overlays, rely_on)
-    return decide_run(run, engine.policy, rely_on=rely_on or (), ledger=ledger, engine=engine)
+    return decide_run(
+        run,
+        engine.policy,
+        rely_on=rely_on or (),
+        ledger=ledger,
+        engine=engine,
+        executor=executor,
+        address=address,
+    )
 
 
 def print_decide_summary(summary: DecideSummary) -> None:
@@ -106,6 +116,12 @@ def decide_command(
     rely_on: RelyOn = None,
     ledger: LedgerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    executor: Annotated[
+        str, typer.Option("--engine", help="local, or ray: one task per shard on a Ray cluster.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join: auto or ray://HOST:10001.")
+    ] = None,
 ) -> None:
     """Decide every item of a run for a purpose: writes decisions.parquet, no rescan.
 
@@ -113,7 +129,9 @@ def decide_command(
 
     Example: `clearance decide runs/2026-11 --purpose commercial-training --overlay eu-gpai`
     """
-    summary = run_decide(run, purpose, policy, overlay, rely_on, ledger)
+    summary = run_decide(
+        run, purpose, policy, overlay, rely_on, ledger, executor=executor, address=address
+    )
     if as_json:
         print(json.dumps(asdict(summary), indent=2))
     else:

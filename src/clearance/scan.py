@@ -19,8 +19,8 @@ from clearance import __version__
 from clearance.detectors.base import DetectorContext, instantiate, registry, resolve
 from clearance.executors.batch import ScanConfig, ShardResult, findings_table
 from clearance.executors.local import default_workers, run_local
-from clearance.model.errors import RunError
-from clearance.readers import ReadLimits
+from clearance.model.errors import ConfigError, RunError
+from clearance.readers import ReadLimits, ShardSpec
 from clearance.readers.plan import TARGET_SHARD_BYTES, plan_sources
 from clearance.runs.store import RunStore
 from clearance.sources import Source, sources_from_inputs
@@ -46,6 +46,10 @@ class ScanOptions:
     target_shard_bytes: int = TARGET_SHARD_BYTES
     #: JSON-able settings handed to every detector's ``configure`` (see DetectorContext).
     detector_options: Mapping[str, Any] = field(default_factory=dict)
+    #: "local" (a process pool on this machine) or "ray" (tasks on a Ray cluster).
+    engine: str = "local"
+    #: Ray cluster to join ("auto", "ray://host:10001"); None starts a local one.
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ def scan(
 ) -> ScanSummary:
     """Scan ``inputs`` (manifests or paths) into the run folder ``out``."""
     options = options or ScanOptions()
+    if options.engine not in ("local", "ray"):
+        raise ConfigError(f"unknown engine {options.engine!r}; choose local or ray")
     started = time.perf_counter()
     sources, manifests = sources_from_inputs(inputs)
     names = tuple(resolve(options.detectors))
@@ -101,7 +107,7 @@ def scan(
         "inputs": list(inputs),
         "manifests": manifests,
         "sources": [s.model_dump(mode="json") for s in sources],
-        "config": {**config.to_json(), "workers": options.workers},
+        "config": {**config.to_json(), "workers": options.workers, "engine": options.engine},
         "detectors": _detector_versions(names),
         "environment": _environment(),
     }
@@ -110,13 +116,7 @@ def scan(
         progress.start(sum(s.size for s in pending), len(pending), len(shards) - len(pending))
     scan_started = time.perf_counter()
     try:
-        run_local(
-            pending,
-            config,
-            workers=options.workers,
-            on_progress=progress.advance if progress else _ignore,
-            on_done=progress.shard_done if progress else _ignore,
-        )
+        _run_shards(pending, config, options, progress)
     except BaseException:
         store.write_run_json({**run_info, "status": "interrupted", **_counts(store)})
         raise
@@ -154,6 +154,24 @@ def scan(
         seconds=round(total, 3),
         by_kind=c["findings_by_kind"],
     )
+
+
+def _run_shards(
+    pending: Sequence[ShardSpec],
+    config: ScanConfig,
+    options: ScanOptions,
+    progress: ScanProgress | None,
+) -> None:
+    on_progress = progress.advance if progress else _ignore
+    on_done = progress.shard_done if progress else _ignore
+    if options.engine == "ray":
+        from clearance.executors.ray_engine import run_ray
+
+        run_ray(pending, config, address=options.address, on_progress=on_progress, on_done=on_done)
+    else:
+        run_local(
+            pending, config, workers=options.workers, on_progress=on_progress, on_done=on_done
+        )
 
 
 def _ignore(*_: object) -> None:

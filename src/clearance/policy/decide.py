@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow.compute as pc
 
 from clearance.model.decision import Decision
+from clearance.model.errors import ConfigError
 from clearance.policy.engine import Engine
 from clearance.policy.facts import sources_by_name
 from clearance.policy.ledger import Ledger, default_ledger
@@ -44,7 +45,10 @@ def decide_run(
     rely_on: Sequence[str] = (),
     ledger: str | Path | None = None,
     engine: Engine | None = None,
+    executor: str = "local",
+    address: str | None = None,
 ) -> DecideSummary:
+    """``executor="ray"`` decides shard by shard on a Ray cluster (see decide_ray)."""
     started = time.perf_counter()
     store = open_run(run)
     info = store.read_run_json()
@@ -52,12 +56,21 @@ def decide_run(
     book = Ledger(ledger if ledger is not None else default_ledger(run))
     overrides = book.overrides(policy.purpose) if book.exists() else {}
     head = book.head() if book.exists() else (0, "")
-    table = engine.decide(
-        store.items(columns=["item_id", "source", "sha256"]),
-        store.findings(columns=["item_id", "kind", "value", "rule", "confidence"]),
-        sources_by_name(info),
-        overrides,
-    )
+    if executor not in ("local", "ray"):
+        raise ConfigError(f"unknown engine {executor!r}; choose local or ray")
+    if executor == "ray":
+        from clearance.policy.decide_ray import decide_on_ray
+
+        table, engine.stats.signatures, engine.stats.overridden = decide_on_ray(
+            run, engine.policy, rely_on, sources_by_name(info), overrides, address
+        )
+    else:
+        table = engine.decide(
+            store.items(columns=["item_id", "source", "sha256"]),
+            store.findings(columns=["item_id", "kind", "value", "rule", "confidence"]),
+            sources_by_name(info),
+            overrides,
+        )
     store.write_decisions(table)
     counts = Counter(table.column("status").to_pylist()) if table.num_rows else Counter()
     seconds = time.perf_counter() - started

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import IO, Any
 
 import fsspec
 from fsspec.core import url_to_fs
+from fsspec.spec import AbstractBufferedFile
 
 
 def filesystem(path: str) -> tuple[Any, str]:
@@ -16,6 +18,10 @@ def filesystem(path: str) -> tuple[Any, str]:
 
 def open_binary(fs: Any, path: str) -> IO[bytes]:
     stream: IO[bytes] = fs.open(path, "rb")
+    if isinstance(stream, AbstractBufferedFile):
+        # s3fs/gcsfs files take no size in readline(); io.BufferedReader gives the full
+        # io API (readline(limit), peek) the readers rely on over any of them.
+        return io.BufferedReader(stream)
     return stream
 
 

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Per-item cost of ``clearance scan`` on the local process pool vs the Ray engine.
+
+Same corpus (``scan_throughput.py``'s generator), same detectors, same number of cores, in
+the same run; rounds interleave the engines and the medians are compared. Measured:
+
+* CPU seconds per item: CPU of this process and every process below it (pool workers, the
+  Ray GCS, raylet and workers, read from /proc and from reaped children), divided by items.
+  Ray's own daemons are therefore charged to Ray.
+* wall seconds per item (x cores: core-seconds per item).
+* Ray fixed start-up: ``ray.init`` of a local cluster plus the first no-op task round trip.
+
+Targets (issue 12): Ray CPU per item <= 1.5x local, start-up <= 10 s.
+
+Run::
+
+    .venv/bin/python benchmarks/engines.py --mb 1024          # the 1 GB target
+    .venv/bin/python benchmarks/engines.py --mb 100 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scan_throughput import ensure_corpus, machine
+
+from clearance.scan import ScanOptions, scan
+
+TARGET_CPU_RATIO = 1.5
+TARGET_STARTUP_S = 10.0
+_CLK = os.sysconf("SC_CLK_TCK")
+
+
+def _descendants_cpu(root: int) -> float:
+    """CPU seconds of live processes below ``root`` (their reaped children included)."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        cpu[int(entry)] = sum(int(f) for f in fields[11:15]) / _CLK  # utime stime cutime cstime
+    total = 0.0
+    for pid in cpu:
+        walk = parents.get(pid)
+        while walk and walk != root:
+            walk = parents.get(walk)
+        if walk == root and pid != root:
+            total += cpu[pid]
+    return total
+
+
+def tree_cpu() -> float:
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + reaped.ru_utime + reaped.ru_stime + _descendants_cpu(os.getpid())
+
+
+def one_scan(corpus: Path, out: Path, options: ScanOptions) -> dict[str, float]:
+    cpu0, wall0 = tree_cpu(), time.perf_counter()
+    summary = scan([str(corpus)], out, options)
+    wall = time.perf_counter() - wall0
+    cpu = tree_cpu() - cpu0
+    return {"items": summary.items, "bytes": summary.bytes, "wall_s": wall, "cpu_s": cpu}
+
+
+def ray_startup(cores: int) -> float:
+    import ray
+
+    started = time.perf_counter()
+    ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False)
+    ray.get(ray.remote(lambda: None).remote())
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=100.0, help="corpus size (target 1024)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "cl-eng")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    corpus, _ = ensure_corpus(None, args.mb, args.seed, args.scratch)
+    startup = ray_startup(args.workers)
+    local_opts = ScanOptions(workers=args.workers, force=True)
+    ray_opts = ScanOptions(engine="ray", force=True)
+    runs: dict[str, list[dict[str, float]]] = {"local": [], "ray": []}
+    for round_ in range(args.repeat):
+        for name, opts in (("local", local_opts), ("ray", ray_opts)):
+            result = one_scan(corpus, args.scratch / f"run-{name}", opts)
+            runs[name].append(result)
+            print(f"round {round_ + 1} {name}: {json.dumps(result)}", file=sys.stderr)
+    items = {name: runs[name][0]["items"] for name in runs}
+    if items["local"] != items["ray"]:
+        print(f"item counts differ: {items}", file=sys.stderr)
+        return 1
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
+
+    n = items["local"]
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "corpus_mb": args.mb,
+        "corpus_bytes": runs["local"][0]["bytes"],
+        "items": n,
+        "workers": args.workers,
+        "repeat": args.repeat,
+        "ray_startup_s": round(startup, 2),
+    }
+    for name in runs:
+        report[name] = {
+            "wall_s": round(median(name, "wall_s"), 2),
+            "cpu_s": round(median(name, "cpu_s"), 2),
+            "cpu_us_per_item": round(median(name, "cpu_s") / n * 1e6, 1),
+            "core_us_per_item": round(median(name, "wall_s") * args.workers / n * 1e6, 1),
+            "mb_per_core_s": round(
+                runs[name][0]["bytes"] / 1e6 / (median(name, "wall_s") * args.workers), 2
+            ),
+        }
+    report["cpu_ratio"] = round(report["ray"]["cpu_s"] / report["local"]["cpu_s"], 3)
+    report["wall_ratio"] = round(report["ray"]["wall_s"] / report["local"]["wall_s"], 3)
+    report["meets_targets"] = (
+        report["cpu_ratio"] <= TARGET_CPU_RATIO and startup <= TARGET_STARTUP_S
+    )
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for key, value in report.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
