@@ -48,7 +48,9 @@ def build_report(run: str | Path) -> dict[str, Any]:
     reasons: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in ("blocked", "review")}
     rules: dict[str, dict[str, Any]] = {}
     status_of: dict[str, str] = {}
-    for row in decision_rows(decisions):
+    # Sorted by item id: the parts of a run are written in whatever order shards finish, and
+    # the report (its examples, its evidence) must not depend on that.
+    for row in sorted(decision_rows(decisions), key=lambda r: r.item_id):
         by_status[row.status] += 1
         status_of[row.item_id] = row.status
         counter = per_source[row.source]
@@ -172,7 +174,7 @@ def build_report(run: str | Path) -> dict[str, Any]:
             status: sorted(entries.values(), key=lambda e: (-e["count"], e["rule_id"]))
             for status, entries in reasons.items()
         },
-        "evidence": evidence,
+        "evidence": sorted(evidence, key=lambda e: (e["item_id"], e["rule"], e["evidence"])),
         "rules": rules_used,
         "legal_references": refs,
         "provenance": _provenance(view),
