@@ -70,7 +70,7 @@ class Detector:
 
     def __init__(self) -> None:
         self._handles_cache: dict[str, bool] = {}
-        missing = [m for m in self.requires if importlib.util.find_spec(m) is None]
+        missing = missing_modules(self.requires)
         if missing:
             raise MissingDependency(
                 f"detector {self.name!r} ({', '.join(missing)})", self.extra or self.name
@@ -164,8 +164,13 @@ def _installed(cls: type[Detector] | type[RunDetector]) -> bool:
     requires: tuple[str, ...] = getattr(cls, "requires", ())
     # ``available()`` (optional classmethod): a non-Python need, e.g. a binary on PATH.
     available = getattr(cls, "available", None)
-    modules = all(importlib.util.find_spec(module) is not None for module in requires)
-    return modules and (available is None or bool(available()))
+    return not missing_modules(requires) and (available is None or bool(available()))
+
+
+def missing_modules(modules: Iterable[str]) -> list[str]:
+    """The named modules that cannot be imported here (one check for construction and for
+    choosing the default detector set)."""
+    return [m for m in modules if importlib.util.find_spec(m) is None]
 
 
 def instantiate(
