@@ -11,8 +11,9 @@ unknown, which is never read as permitted. OR ties keep the first option written
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol
@@ -21,6 +22,7 @@ from clearance.licenses._load import ExceptionInfo
 from clearance.licenses.expressions import _licensing
 from clearance.licenses.kb import lookup, lookup_exception
 from clearance.licenses.terms import (
+    TERM_NAMES,
     AiTraining,
     Confidence,
     Derivatives,
@@ -28,6 +30,7 @@ from clearance.licenses.terms import (
     Kind,
     LicenseTerms,
     ShareAlike,
+    TermValues,
     Tri,
 )
 
@@ -59,23 +62,12 @@ _AI = {
 _CONFIDENCE = {Confidence.CURATED: 0, Confidence.DERIVED: 1, Confidence.UNKNOWN: 2}
 
 
-@dataclass(frozen=True)
-class EffectiveTerms:
+@dataclass(frozen=True, kw_only=True)
+class EffectiveTerms(TermValues):
     """What an expression allows, and the records (with their evidence) it rests on."""
 
     expression: str
     kinds: tuple[Kind, ...] = ()
-    commercial_use: Tri = Tri.UNKNOWN
-    derivatives: Derivatives = Derivatives.UNKNOWN
-    attribution: Tri = Tri.UNKNOWN
-    share_alike: ShareAlike = ShareAlike.UNKNOWN
-    non_commercial: Tri = Tri.UNKNOWN
-    no_derivatives: Tri = Tri.UNKNOWN
-    research_only: Tri = Tri.UNKNOWN
-    ai_training: AiTraining = AiTraining.UNKNOWN
-    output_terms: tuple[str, ...] = ()
-    mau_limit: int | None = None
-    confidence: Confidence = Confidence.UNKNOWN
     relied_on: tuple[str, ...] = ()  # the keys whose terms apply (after OR choices)
     alternatives: tuple[str, ...] = ()  # OR options not relied on
     exceptions: tuple[ExceptionInfo, ...] = ()
@@ -110,16 +102,7 @@ def _leaf(record: LicenseTerms) -> EffectiveTerms:
     return EffectiveTerms(
         expression=record.key,
         kinds=(record.kind,),
-        commercial_use=record.commercial_use,
-        derivatives=record.derivatives,
-        attribution=record.attribution,
-        share_alike=record.share_alike,
-        non_commercial=record.non_commercial,
-        no_derivatives=record.no_derivatives,
-        research_only=record.research_only,
-        ai_training=record.ai_training,
-        output_terms=record.output_terms,
-        mau_limit=record.mau_limit,
+        **record.term_values(),
         confidence=record.confidence,
         relied_on=(record.key,),
         licenses=(record,),
@@ -132,20 +115,29 @@ def _leaf_for(key: str) -> EffectiveTerms:
     return _leaf(lookup(key))
 
 
+# How ``A AND B`` combines each term: the more restrictive value, every output term, the
+# lower user cap. Checked against TERM_NAMES at import so a new term cannot be forgotten here.
+_AND_TERM: dict[str, Callable[[Any, Any], Any]] = {
+    "commercial_use": partial(_worst, _PERMISSION),
+    "derivatives": partial(_worst, _DERIVATIVES),
+    "attribution": partial(_worst, _RESTRICTION),
+    "share_alike": partial(_worst, _SHARE_ALIKE),
+    "non_commercial": partial(_worst, _RESTRICTION),
+    "no_derivatives": partial(_worst, _RESTRICTION),
+    "research_only": partial(_worst, _RESTRICTION),
+    "ai_training": partial(_worst, _AI),
+    "output_terms": _unique,
+    "mau_limit": _mau,
+}
+if set(_AND_TERM) != set(TERM_NAMES):
+    raise RuntimeError(f"terms without an AND rule: {set(TERM_NAMES) ^ set(_AND_TERM)}")
+
+
 def _and(a: EffectiveTerms, b: EffectiveTerms) -> EffectiveTerms:
     return EffectiveTerms(
         expression=f"{a.expression} AND {b.expression}",
         kinds=_unique(a.kinds, b.kinds),
-        commercial_use=_worst(_PERMISSION, a.commercial_use, b.commercial_use),
-        derivatives=_worst(_DERIVATIVES, a.derivatives, b.derivatives),
-        attribution=_worst(_RESTRICTION, a.attribution, b.attribution),
-        share_alike=_worst(_SHARE_ALIKE, a.share_alike, b.share_alike),
-        non_commercial=_worst(_RESTRICTION, a.non_commercial, b.non_commercial),
-        no_derivatives=_worst(_RESTRICTION, a.no_derivatives, b.no_derivatives),
-        research_only=_worst(_RESTRICTION, a.research_only, b.research_only),
-        ai_training=_worst(_AI, a.ai_training, b.ai_training),
-        output_terms=_unique(a.output_terms, b.output_terms),
-        mau_limit=_mau(a.mau_limit, b.mau_limit),
+        **{name: merge(getattr(a, name), getattr(b, name)) for name, merge in _AND_TERM.items()},
         confidence=_worst(_CONFIDENCE, a.confidence, b.confidence),
         relied_on=_unique(a.relied_on, b.relied_on),
         alternatives=_unique(a.alternatives, b.alternatives),

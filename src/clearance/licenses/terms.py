@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -98,13 +99,11 @@ class Evidence:
     text: str = ""  # the local copy the quote is checked against, when not the record's own
 
 
-@dataclass(frozen=True)
-class LicenseTerms:
-    """The knowledge base record of one license key."""
+@dataclass(frozen=True, kw_only=True)
+class TermValues:
+    """The terms themselves (``TERM_NAMES``), shared by a license's record and by the combined
+    terms of an expression, so both always carry the same list."""
 
-    key: str
-    name: str
-    kind: Kind = Kind.UNKNOWN
     commercial_use: Tri = Tri.UNKNOWN
     derivatives: Derivatives = Derivatives.UNKNOWN
     attribution: Tri = Tri.UNKNOWN
@@ -115,8 +114,21 @@ class LicenseTerms:
     ai_training: AiTraining = AiTraining.UNKNOWN
     output_terms: tuple[str, ...] = ()
     mau_limit: int | None = None
-    evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict, hash=False)
     confidence: Confidence = Confidence.UNKNOWN
+
+    def term_values(self) -> dict[str, Any]:
+        """``{term name: value}`` for every name in ``TERM_NAMES``."""
+        return {name: getattr(self, name) for name in TERM_NAMES}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LicenseTerms(TermValues):
+    """The knowledge base record of one license key."""
+
+    key: str
+    name: str
+    kind: Kind = Kind.UNKNOWN
+    evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict, hash=False)
     category: str = ""  # the ScanCode LicenseDB category, where the index has the key
     aliases: tuple[str, ...] = ()
     url: str = ""  # the canonical text
