@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import save_file
 
+from clearance.exporters.merkle import merkle_root
 from clearance.policy import read_decisions
-from clearance.provenance.export import merkle_root
 from clearance.runs.store import open_run
 
 

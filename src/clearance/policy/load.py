@@ -12,12 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from clearance.model.errors import ConfigError
+from clearance.model.yaml_config import line_of, parse_yaml
 from clearance.policy.schema import SEVERITY, Outcome, Policy
-from clearance.sources.manifest import _line_of
 
 BUILTIN_PACKAGE = "clearance.policy.builtin"
 
@@ -50,14 +49,7 @@ def load_policy(ref: str | Path) -> Policy:
 
 
 def parse_policy(text: str, *, file: str = "<policy>") -> Policy:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", exc)
-        raise ConfigError(f"invalid YAML: {problem}", file=file, line=line) from None
+    node, data = parse_yaml(text, file=file)
     if not isinstance(data, dict):
         raise ConfigError("a policy is a mapping with id, version, purpose and rules", file=file)
     try:
@@ -66,7 +58,7 @@ def parse_policy(text: str, *, file: str = "<policy>") -> Policy:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         raise ConfigError(
-            _describe(data, loc, error["msg"]), file=file, line=_line_of(node, loc)
+            _describe(data, loc, error["msg"]), file=file, line=line_of(node, loc)
         ) from None
 
 

@@ -8,13 +8,13 @@ leaves ordered by ``item_id``) so a manifest edited after export is caught.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clearance.exporters.merkle import merkle_root
 from clearance.model.errors import ConfigError
 from clearance.provenance.hashing import sha256_file
 
@@ -57,23 +57,6 @@ def read_clearance(export: str | Path) -> ExportInfo:
         policy_version=vals["policy_version"],
         raw=data,
     )
-
-
-def merkle_root(hex_digests: Iterable[str]) -> str:
-    """RFC 6962 §2.1 Merkle tree hash (leaf H(0x00||d), node H(0x01||l||r)); the same
-    construction ``clearance export`` writes to CLEARANCE.json."""
-    level = [hashlib.sha256(b"\x00" + bytes.fromhex(d)).digest() for d in hex_digests]
-    if not level:
-        return hashlib.sha256(b"").hexdigest()
-    while len(level) > 1:
-        nxt = [
-            hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
-            for i in range(0, len(level) - 1, 2)
-        ]
-        if len(level) % 2:
-            nxt.append(level[-1])
-        level = nxt
-    return level[0].hex()
 
 
 def manifest_rows(export: str | Path) -> list[dict[str, Any]]:

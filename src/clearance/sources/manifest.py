@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -22,6 +21,7 @@ from pydantic import (
 )
 
 from clearance.model.errors import ConfigError
+from clearance.model.yaml_config import line_of, parse_yaml
 
 MANIFEST_VERSION: Literal[1] = 1
 
@@ -135,14 +135,7 @@ def load_manifest(path: str | Path) -> Manifest:
 
 
 def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = None) -> Manifest:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", exc)
-        raise ConfigError(f"invalid YAML: {problem}", file=file, line=line) from None
+    node, data = parse_yaml(text, file=file)
     if not isinstance(data, dict):
         raise ConfigError("a manifest is a mapping with 'version' and 'sources'", file=file, line=1)
     try:
@@ -151,7 +144,7 @@ def parse_manifest(text: str, *, file: str = "<manifest>", base: Path | None = N
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         field = ".".join(str(part) for part in loc) or "(top level)"
-        line = _line_of(node, loc)
+        line = line_of(node, loc)
         raise ConfigError(f"{field}: {error['msg']}", file=file, line=line) from None
     if base is None:
         return manifest
@@ -184,23 +177,3 @@ def _resolve_paths(source: Source, base: Path) -> Source:
     if terms and "://" not in terms and not Path(terms).is_absolute() and (base / terms).is_file():
         update["terms"] = str(base / terms)
     return source.model_copy(update=update) if update else source
-
-
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the YAML node at a pydantic error location (deepest one found)."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    child = value
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part >= 0:
-            child = node.value[part] if part < len(node.value) else None
-        if child is None:
-            return line
-        node, line = child, child.start_mark.line + 1
-    return line

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from clearance.model.errors import ConfigError
+from clearance.model.yaml_config import parse_yaml
 
 BUILTIN: Final = "data/terms_registry.yaml"
 STATUSES: Final = frozenset({"primary", "secondary", "unverified", "declared"})
@@ -100,16 +101,7 @@ def load_registry_file(path: str) -> list[TermsEntry]:
 
 
 def parse_registry(text: str, *, file: str, builtin: bool) -> list[TermsEntry]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            file=file,
-            line=mark.line + 1 if mark else None,
-        ) from None
+    node, data = parse_yaml(text, file=file)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ConfigError("a terms registry is a mapping with an 'entries' list", file=file, line=1)
     nodes = _entry_nodes(node)
