@@ -194,8 +194,21 @@ def cc_record(spdx: str, text_path: Path) -> dict[str, Any] | None:
         for present, patterns in ((by, BY), (nc, NC), (nd, ND), (sa, SA))
         if present
     ] or ev["output_terms"]
+    if v4:
+        for items in ev.values():
+            for item in items:
+                if item.get("section"):
+                    item["section"] = _v4_official_section(item["section"])
     ev["ai_training"].append(cc_ai_evidence())
     return record
+
+
+def _v4_official_section(section: str) -> str:
+    """``Section 2(a)(1)(a)`` -> ``Section 2(a)(1)(A)``: the CC 4.0 legal code letters its
+    fourth level in capitals (https://creativecommons.org/licenses/by/4.0/legalcode.en,
+    Section 2(a)(1)(A)-(B)); ScanCode's copy of the text lowercases them."""
+    m = re.fullmatch(r"(Section \d+\([a-z]\)\(\d+\))\(([a-z])\)", section)
+    return f"{m.group(1)}({m.group(2).upper()})" if m else section
 
 
 CC_GENAI = "cc-genai-2023"

@@ -67,26 +67,39 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xi
 
 
 def section_of(text: str, offset: int) -> str:
-    """The section (e.g. ``Section 4(c)``, ``Section 1(b)(i)``) an offset sits in.
+    """The section (e.g. ``Section 4(c)``, ``Section 2(a)(1)(b)``) an offset sits in.
 
     Read from the text's layout: walking back from the offset, the nearest item labels
     (letters, roman numerals, sub-numbers) and the top-level number or "Section N" heading.
+    Where the items are indented by depth (the CC 4.0 legal code), each less-indented label
+    above is a parent; otherwise ``_path`` guesses the parent from the labels' kinds.
     """
     lines = text[: offset + 1].splitlines()
     has_heads = any(_SECTION_HEAD.match(line) for line in text.splitlines())
-    labels: list[str] = []  # nearest first
+    labels: list[tuple[str, int]] = []  # (label, indentation), nearest first
     for line in reversed(lines):
         head = _SECTION_HEAD.match(line) if has_heads else None
         num = None if has_heads else _NUM_ITEM.match(line)
         if head or num:
             top = (head or num).group(1)  # type: ignore[union-attr]
-            return "Section " + top + "".join(f"({x})" for x in _path(labels))
+            return "Section " + top + "".join(f"({x})" for x in _nested(labels))
         m = _LETTER_ITEM.match(line)
+        if not m and has_heads:
+            m = _NUM_ITEM.match(line)
         if m:
-            labels.append(m.group(1))
-        elif has_heads and (n := _NUM_ITEM.match(line)):
-            labels.append(n.group(1))
+            labels.append((m.group(1), len(line) - len(line.lstrip())))
     return ""
+
+
+def _nested(labels: list[tuple[str, int]]) -> list[str]:
+    """Outermost first: by indentation where it varies, else by the kinds of the labels."""
+    if len({indent for _, indent in labels}) < 2:
+        return _path([label for label, _ in labels])
+    chain = [labels[0]]
+    for label, indent in labels[1:]:
+        if indent < chain[-1][1]:
+            chain.append((label, indent))
+    return [label for label, _ in reversed(chain)]
 
 
 def _path(labels: list[str]) -> list[str]:

@@ -130,6 +130,22 @@ def test_every_curated_term_has_sourced_evidence() -> None:
                     assert ev.accessed, (record.key, term)
 
 
+@pytest.mark.parametrize(
+    ("key", "term", "section"),
+    [
+        # CC 4.0 legal code, Section 2(a)(1): (A) reproduce and Share; (B) Adapted Material.
+        ("CC-BY-4.0", "commercial_use", "Section 2(a)(1)(A)"),
+        ("CC-BY-4.0", "derivatives", "Section 2(a)(1)(B)"),
+        ("CC-BY-SA-4.0", "no_derivatives", "Section 2(a)(1)(B)"),
+        ("CC-BY-4.0", "attribution", "Section 3(a)(1)"),
+        ("CC-BY-NC-4.0", "non_commercial", "Section 2(a)(1)(A)"),
+    ],
+)
+def test_cc4_evidence_cites_the_nested_clause(key: str, term: str, section: str) -> None:
+    """Counsel reads the citation: the grant's sub-clauses, not a sibling section number."""
+    assert lookup(key).evidence[term][0].section == section
+
+
 # --- expressions -------------------------------------------------------------------------
 
 
