@@ -1,7 +1,7 @@
 """Clause review accuracy: `clearance terms` rules vs plain keyword search, same labelled set.
 
     .venv/bin/python benchmarks/terms.py [--markdown] [--errors] [--public-only]
-        [--split both|dev|heldout|all]
+        [--split both|dev|heldout|all] [--batch N]
 
 Per clause category: precision and recall of "present" (a category is present in a text when
 the labels list it), over the labelled texts in tests/data/terms/labels (public texts from
@@ -89,8 +89,15 @@ def main() -> int:
         "labelled before the rules were first run on them, never tuned on; both (default): "
         "dev, held-out and all, as separate tables",
     )
+    parser.add_argument(
+        "--batch", type=int, help="only the texts of this held-out batch (first-run figures)"
+    )
     args = parser.parse_args()
-    labels = [lab for lab in load_labels() if lab.public or not args.public_only]
+    labels = [
+        lab
+        for lab in load_labels()
+        if (lab.public or not args.public_only) and args.batch in (None, lab.batch)
+    ]
     problems = [p for lab in labels for p in quote_problems(lab)]
     if problems:
         print("label errors:\n" + "\n".join(problems))
