@@ -121,6 +121,14 @@ def test_mentions_without_a_decision_are_not_grants() -> None:
          "requires"),
         ("Permission is granted to use, copy, modify and sell copies of the Work.",
          "grant/commercial-use", "grants"),
+        # open government data licences say "Information" and "licence"
+        ("You are free to copy, publish and distribute the Information.", "data/redistribution",
+         "grants"),
+        ("The Licensee shall not transfer this licence.", "data/assignment", "prohibits"),
+        ("If you fail to comply, your rights under this licence will end automatically.",
+         "data/termination", "neutral"),
+        ("Any use for non-commercial purposes is permissible.", "grant/commercial-use",
+         "prohibits"),
     ],
 )  # fmt: skip
 def test_held_out_cases(text: str, category: str, polarity: str) -> None:
@@ -140,6 +148,7 @@ def test_held_out_cases(text: str, category: str, polarity: str) -> None:
          "outputs/attribution"),
         ("The Data is provided under a limited purpose clause for indicating its origin.",
          "grant/field-of-use"),
+        ("This licence does not cover military insignia.", "grant/field-of-use"),
     ],
 )  # fmt: skip
 def test_held_out_non_findings(text: str, category: str) -> None:
