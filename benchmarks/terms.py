@@ -106,7 +106,7 @@ def main() -> int:
     held = [lab for lab in labels if lab.heldout]
     splits = {
         "dev": [("dev (tuned on)", dev)],
-        "heldout": [("held-out (never tuned on)", held)],
+        "heldout": [("held-out", held)],
         "all": [("all", labels)],
     }
     chosen = (
