@@ -31,6 +31,7 @@ class Labelled:
     present: dict[str, dict[str, Any]]
     public: bool  # a real public text (not one written for the tests)
     heldout: bool  # labelled after the rules were tuned, and not used to tune them
+    batch: int | None = None  # held-out batch it came in (1-5; see tests/data/terms/SOURCES.md)
 
 
 def text_path(ref: str) -> Path:
@@ -54,6 +55,7 @@ def load_labels() -> list[Labelled]:
                 raw.get("present") or {},
                 raw["text"].startswith("licensedcode:"),
                 raw.get("split") == "heldout",
+                raw.get("batch"),
             )
         )
     return out

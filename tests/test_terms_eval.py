@@ -29,11 +29,11 @@ def test_rules_meet_the_target_and_beat_keyword_search() -> None:
     fn = sum(s.fn for s in ours.values())
     assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.95, errors
     for category, s in ours.items():
-        # categories with enough support; the issue asks 0.9 per category, and grant/ai-training
-        # is at 6/7 on this set (the O-UDA sentence is missed): see benchmarks/RESULTS.md
+        # the issue's target (0.9 per category) on the whole set, for categories with enough
+        # support; the held-out figures alone are lower: see benchmarks/RESULTS.md
         if s.tp + s.fn >= 3:
-            assert (s.recall or 0) >= 0.85, (category, errors)
+            assert (s.recall or 0) >= 0.9, (category, errors)
         if s.tp + s.fp >= 3:
-            assert (s.precision or 0) >= 0.85, (category, errors)
+            assert (s.precision or 0) >= 0.9, (category, errors)
     base_fp = sum(s.fp for s in base.values())
     assert fp < base_fp  # plain keyword search reports many clauses that are not there

@@ -105,6 +105,8 @@ def classify_clause(rules: Rules, clause: Clause) -> list[Match]:
         for category in rules.categories:
             if defines and category.skip_definitions:
                 continue
+            if category.unless is not None and category.unless.search(sentence):
+                continue
             for pattern in category.patterns:
                 if defines and pattern.skip_definitions:
                     continue

@@ -41,6 +41,9 @@ class Category:
     negated_polarity: str | None = None
     skip_definitions: bool = False
     details: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    #: a sentence that matches this says the clause does not apply ("It is not a requirement
+    #: that recipients ... attribute"): no match of the category is taken from it
+    unless: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ def parse_rules(data: dict[str, Any]) -> Rules:
                     (name, _compile(rx, f"{cid} details.{name}"))
                     for name, rx in (raw.get("details") or {}).items()
                 ),
+                _compile(raw["unless"], f"{cid} unless") if raw.get("unless") else None,
             )
         )
     for cat in categories:
