@@ -11,6 +11,7 @@ tilted overlay (a diagonal "PREVIEW" or agency name) is levelled by its estimate
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from collections.abc import Iterator
@@ -136,8 +137,9 @@ class WatermarkDetector(Detector):
             return
         seen: set[tuple[str, str]] = set()
         page = OcrPage(image)
-        for lines in (page.upright, page.tilted):  # tilted only when upright found nothing
-            for line in lines():
+        # the tilted readings only while the upright one and those before found nothing
+        for lines in itertools.chain([page.upright()], page.tilted()):
+            for line in lines:
                 for finding in self._line_findings(item, line):
                     if (finding.rule, finding.value) not in seen:
                         seen.add((finding.rule, finding.value))
@@ -232,28 +234,28 @@ class OcrPage:
             lines.extend(_lines(_words(version), self.scale))
         return lines
 
-    def tilted(self) -> list[TextLine]:
-        """The mask that shows a tilted text line, levelled and read twice: the grey picture
-        turned level and masked again (clean strokes), and the mask itself turned (keeps
-        thin strokes). No OCR at all when no mask shows one."""
+    def tilted(self) -> Iterator[list[TextLine]]:
+        """Readings of the picture turned level, one Tesseract call each, for the caller to
+        stop at the first that finds something: the grey picture levelled by the angle of
+        the mask that shows a tilted line most clearly and masked again (clean strokes), that
+        mask itself levelled (keeps thin strokes), and the other polarity levelled (a light
+        stamp's dark rims can tilt as clearly as its strokes). Nothing, and no OCR, when no
+        mask shows a tilted line."""
         found = levelling_angle(self.masks)
         if found is None:
-            return []
+            return
         which, angle = found
         fill = int(np.asarray(self.gray).mean())
-        level = self.gray.rotate(angle, _RS.BICUBIC, expand=True, fillcolor=fill)
-        versions = [
-            _ink(_contrast_masks(level)[which]),
-            _ink(self.masks[which]).rotate(angle, _RS.BICUBIC, expand=True, fillcolor=255),
-        ]
-        lines: list[TextLine] = []
-        for version in versions:
+        level = _contrast_masks(self.gray.rotate(angle, _RS.BICUBIC, expand=True, fillcolor=fill))
+        turned = _ink(self.masks[which]).rotate(angle, _RS.BICUBIC, expand=True, fillcolor=255)
+        for version in (_ink(level[which]), turned, _ink(level[1 - which])):
+            lines = []
             for line in _lines(_words(version), 1.0):
                 x, y, w, h = unrotate_box(line.bbox, angle, version.size, self.gray.size)
                 s = self.scale
                 box = (round(x / s, 1), round(y / s, 1), round(w / s, 1), round(h / s, 1))
                 lines.append(TextLine(line.text, box, line.confidence, angle))
-        return lines
+            yield lines
 
 
 def _contrast_masks(gray: Image.Image) -> tuple[np.ndarray, np.ndarray]:
