@@ -125,3 +125,26 @@ def overlay_text(
     layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
     ImageDraw.Draw(layer).text(at, text, font=font(size), fill=(*colour, alpha))
     return Image.alpha_composite(base, layer).convert("RGB")
+
+
+def tilted_text(
+    scene: Image.Image,
+    text: str,
+    *,
+    angle: float,
+    size: int,
+    alpha: int = 200,
+    colour: tuple[int, int, int] = (255, 255, 255),
+) -> tuple[Image.Image, tuple[float, float]]:
+    """Semi-transparent text across the middle of the picture, turned ``angle`` degrees
+    counter-clockwise about the picture's centre (a diagonal preview stamp). Returns the
+    picture and the text's centre."""
+    base = scene.convert("RGBA")
+    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font(size))
+    at = ((base.width - (right - left)) // 2 - left, (base.height - (bottom - top)) // 2 - top)
+    draw.text(at, text, font=font(size), fill=(*colour, alpha))
+    centre = (base.width / 2, base.height / 2)
+    layer = layer.rotate(angle, center=centre, resample=Image.Resampling.BICUBIC)
+    return Image.alpha_composite(base, layer).convert("RGB"), centre

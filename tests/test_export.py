@@ -262,7 +262,14 @@ def test_exporters_public_api() -> None:
         "merkle_root", "render", "render_summary", "transforms",
     ]  # fmt: skip
     assert all(hasattr(exporters, name) for name in exporters.__all__)
-    assert transforms.available() == ["blur-faces", "identity", "redact-pii", "strip-metadata"]
+    assert transforms.available() == [
+        "blur-faces",
+        "blur-logos",
+        "crop-logos",
+        "identity",
+        "redact-pii",
+        "strip-metadata",
+    ]
 
 
 def test_export_killed_mid_shard_resumes_clean(

@@ -74,7 +74,8 @@ def test_pasted_logo_is_found_with_its_box(
         background(mark), draw_logo(mark), scale=scale, angle=angle, at=(150, 90), occlude=occlude
     )
     findings: list[Finding] = list(detector.detect(image_item(jpeg(scene, quality))))
-    assert [f.value for f in findings] == [f"mark{mark}"]
+    owner = " (Example Brands Ltd)" if mark == 3 else ""  # from the gallery's owners.yaml
+    assert [f.value for f in findings] == [f"mark{mark}{owner}"]
     (finding,) = findings
     assert finding.kind == "logo"
     assert finding.rule == "logo/features"
@@ -88,6 +89,7 @@ def test_owner_from_gallery_is_in_evidence(detector) -> None:  # type: ignore[no
     scene, _ = paste_logo(background(9), draw_logo(3), scale=0.8, angle=5, at=(40, 40))
     (finding,) = detector.detect(image_item(png(scene), "image/png"))
     assert "mark claimed by Example Brands Ltd" in finding.evidence
+    assert finding.value == "mark3 (Example Brands Ltd)"  # a policy can block the owner
 
 
 def test_near_identical_copy_by_perceptual_hash(detector) -> None:  # type: ignore[no-untyped-def]

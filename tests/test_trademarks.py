@@ -28,8 +28,13 @@ def scan_text(
     return list(detector.detect(item))
 
 
+def mark_of(value: str) -> str:
+    """The mark part of a finding value ``"Nike (Nike, Inc.)"``."""
+    return value.partition(" (")[0]
+
+
 def found(text: str, **kw: object) -> list[tuple[str, str, str]]:
-    return [(f.value, text[f.start or 0 : f.end], f.rule) for f in scan_text(text, **kw)]  # type: ignore[arg-type]
+    return [(mark_of(f.value), text[f.start or 0 : f.end], f.rule) for f in scan_text(text, **kw)]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +103,7 @@ def test_finding_fields_for_counsel() -> None:
     text = "line one\nBuy the official Nike® store edition now"
     (finding,) = scan_text(text)
     assert finding.kind == "trademark"
-    assert finding.value == "Nike"
+    assert finding.value == "Nike (Nike, Inc.)"  # owner in the value: policies match on it
     assert text[finding.start or 0 : finding.end] == "Nike"
     assert finding.line == 2
     assert "official Nike® store" in finding.evidence
@@ -170,9 +175,9 @@ def test_unreadable_marks_file_names_the_file(tmp_path: Path) -> None:
 def test_hostile_input_does_not_crash() -> None:
     huge_line = ("Nike" * 50_000) + " Nike " + "x" * 200_000
     findings = scan_text(huge_line)
-    assert [f.value for f in findings] == ["Nike"]
+    assert [mark_of(f.value) for f in findings] == ["Nike"]
     weird = "\x00\ufeffİstanbul ™® (R) Apple\u0301 \U0001f600Nike\u200b" + "İ" * 1000 + " Nike"
-    values = [f.value for f in scan_text(weird)]
+    values = [mark_of(f.value) for f in scan_text(weird)]
     assert values.count("Nike") == 2
     assert scan_text("") == []
 
@@ -180,7 +185,7 @@ def test_hostile_input_does_not_crash() -> None:
 def test_guard_style_use_on_model_output() -> None:
     """The guard instantiates the detector by name and feeds it model output as text."""
     output = "Sure! Here is a slogan for your sneakers: Just Do It, like Nike® says."
-    values = [f.value for f in scan_text(output)]
+    values = [mark_of(f.value) for f in scan_text(output)]
     assert values == ["Nike", "Nike"]
 
 
@@ -212,7 +217,7 @@ def test_offsets_point_at_the_mark(parts: list[str]) -> None:
 
 def test_line_numbers_of_several_hits() -> None:
     text = "Nike\n\nNike and Adidas\nx\nNike"
-    assert [(f.value, f.line) for f in scan_text(text)] == [
+    assert [(mark_of(f.value), f.line) for f in scan_text(text)] == [
         ("Nike", 1),
         ("Nike", 3),
         ("Adidas", 3),

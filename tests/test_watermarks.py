@@ -6,14 +6,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from clearance.detectors.base import DetectorContext, instantiate
 from clearance.detectors.marks import watermarks
+from clearance.detectors.marks.tilt import unrotate_box
 from clearance.model.errors import MissingDependency
 from clearance.model.finding import Finding
 from clearance.model.item import Item
-from logo_images import background, font, jpeg, overlay_text, png
+from logo_images import background, font, jpeg, overlay_text, png, tilted_text
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +143,70 @@ def test_all_detectors_leaves_watermark_out_without_tesseract(
     monkeypatch.setattr(watermarks.shutil, "which", lambda name: None)
     assert "watermark" not in resolve(None)
     assert "trademark" in resolve(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "angle", "seed", "expected"),
+    [
+        ("PREVIEW", 30, 57, ("watermark/overlay", "preview")),
+        ("PREVIEW", 15, 56, ("watermark/overlay", "preview")),
+        ("SAMPLE", -45, 51, ("watermark/overlay", "sample")),
+        ("iStock", 40, 53, ("watermark/agency", "iStock")),
+    ],
+)
+def test_tilted_overlay_is_levelled_and_read(  # type: ignore[no-untyped-def]
+    detector, text: str, angle: float, seed: int, expected: tuple[str, str]
+) -> None:
+    image, (cx, cy) = tilted_text(background(seed), text, angle=angle, size=90)
+    findings = scan(detector, image)
+    assert expected in rules(findings)
+    (finding,) = [f for f in findings if (f.rule, f.value) == expected]
+    assert "tilted" in finding.evidence
+    x, y, w, h = finding.bbox or (0, 0, 0, 0)
+    # the box, mapped back from the levelled copy, sits on the stamp in the original picture
+    assert abs(x + w / 2 - cx) < 60 and abs(y + h / 2 - cy) < 60
+
+
+@pytest.mark.parametrize(
+    ("text", "angle", "seed"), [("Happy birthday Anna", 30, 54), ("Summer holidays", -40, 55)]
+)
+def test_tilted_ordinary_text_is_not_a_watermark(  # type: ignore[no-untyped-def]
+    detector, text: str, angle: float, seed: int
+) -> None:
+    image, _ = tilted_text(background(seed), text, angle=angle, size=90)
+    assert scan(detector, image) == []
+
+
+@pytest.mark.parametrize("seed", [22, 41])
+def test_pictures_without_text_cost_no_extra_ocr(  # type: ignore[no-untyped-def]
+    detector, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = watermarks._words
+    monkeypatch.setattr(watermarks, "_words", lambda image: calls.append(1) or real(image))
+    assert scan(detector, background(seed)) == []
+    assert len(calls) == 3  # the upright versions only: no tilt found, no levelled reading
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(60, 400),
+    st.integers(60, 300),
+    st.floats(-60, 60),
+    st.floats(0.1, 0.9),
+    st.floats(0.1, 0.9),
+)
+def test_boxes_map_back_from_a_levelled_copy(
+    width: int, height: int, angle: float, fx: float, fy: float
+) -> None:
+    """A dot found in ``Image.rotate(angle, expand=True)`` maps back onto the dot."""
+    px, py = int(width * fx), int(height * fy)
+    image = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(image).rectangle((px - 2, py - 2, px + 2, py + 2), fill=255)
+    turned = image.rotate(angle, expand=True)
+    found = turned.getbbox()
+    assert found is not None
+    x0, y0, x1, y1 = found
+    x, y, w, h = unrotate_box((x0, y0, x1 - x0, y1 - y0), angle, turned.size, image.size)
+    assert x - 2 <= px <= x + w + 2 and y - 2 <= py <= y + h + 2
+    assert w <= 12 and h <= 12

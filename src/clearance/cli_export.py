@@ -48,7 +48,10 @@ def export_command(
     ] = "cleared",
     transform: Annotated[
         str,
-        typer.Option(help="Comma-separated transforms: redact-pii, blur-faces, strip-metadata."),
+        typer.Option(
+            help="Comma-separated transforms: redact-pii, blur-faces, strip-metadata, "
+            "blur-logos, crop-logos."
+        ),
     ] = "",
     force: Annotated[bool, typer.Option(help="Replace an existing export in --to.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,

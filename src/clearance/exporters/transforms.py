@@ -6,7 +6,12 @@ media type and findings, and returns the bytes to write. It must not touch the i
 - ``redact-pii``: personal-data spans of text items replaced by typed placeholders numbered
   per item (``<EMAIL_1>``), from the scan's ``pii`` findings (``clearance.transforms.redact``);
 - ``blur-faces``: the scan's ``face`` boxes blurred (``clearance.transforms.images``);
-- ``strip-metadata``: EXIF/XMP removed from images, without re-encoding JPEG and PNG.
+- ``strip-metadata``: EXIF/XMP removed from images, without re-encoding JPEG and PNG;
+- ``blur-logos``: the scan's ``logo`` boxes blurred, grown by a tenth so no edge survives;
+  ``crop-logos``: the picture cropped to its largest band free of them, blurred where no band
+  is left (``clearance.transforms.logos``). Watermarks are left alone on purpose: removing a
+  credit line or an agency mark is removing copyright management information
+  (17 U.S.C. § 1202(b)); drop such items instead.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.model.errors import ConfigError
-from clearance.transforms import images
+from clearance.transforms import images, logos
 from clearance.transforms.redact import redact
 
 
@@ -105,6 +110,31 @@ def _strip_metadata(content: Content) -> bytes:
     return images.strip_metadata(content.data)
 
 
+def _logo_boxes(content: Content) -> list[tuple[float, float, float, float]]:
+    if not content.media_type.startswith("image/"):
+        return []
+    return [
+        (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+        for f in content.findings
+        if f.get("kind") == "logo" and (b := f.get("bbox"))
+    ]
+
+
+def _blur_logos(content: Content) -> bytes:
+    boxes = _logo_boxes(content)
+    return logos.obscure_regions(content.data, boxes) if boxes else content.data
+
+
+def _crop_logos(content: Content) -> bytes:
+    boxes = _logo_boxes(content)
+    if not boxes:
+        return content.data
+    cropped = logos.crop_away(content.data, boxes)
+    return cropped if cropped is not None else logos.obscure_regions(content.data, boxes)
+
+
 register("redact-pii", _redact_pii)
 register("blur-faces", _blur_faces)
 register("strip-metadata", _strip_metadata)
+register("blur-logos", _blur_logos)
+register("crop-logos", _crop_logos)

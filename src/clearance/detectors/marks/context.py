@@ -82,11 +82,12 @@ def _cue(phrase: str) -> str:
 def _placement(text: str, start: int) -> str:
     """html-title / heading / caption / alt-text / title-line when the mark sits in one."""
     window = text[max(0, start - _WINDOW) : start]
-    tag = _last(_OPEN_TAG, window)
+    # most prose has no markup near a mark: test for the one character each pattern needs
+    tag = _last(_OPEN_TAG, window) if "<" in window else None
     if tag is not None and f"</{tag.group(1).lower()}" not in window[tag.end() :].lower():
         name = tag.group(1).lower()
         return _HTML_LABELS.get(name, "caption")
-    attr = _last(_OPEN_ATTR, window)
+    attr = _last(_OPEN_ATTR, window) if "=" in window else None
     if attr is not None and attr.group(2) not in window[attr.end() :]:
         return "alt-text" if attr.group(1).lower() == "alt" else "title-attribute"
     line_start = text.rfind("\n", 0, start) + 1

@@ -23,6 +23,7 @@ import yaml
 from PIL import Image
 
 from clearance.detectors.marks.images import open_image
+from clearance.detectors.marks.marklist import NO_OWNER
 from clearance.model.errors import ConfigError, ItemError
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
@@ -88,9 +89,7 @@ class LogoGallery:
                 except (OSError, ItemError) as exc:
                     raise ConfigError(f"logo reference unreadable: {exc}", file=str(path)) from exc
                 mark = mark_dir.name
-                refs.append(
-                    _Reference(mark, owners.get(mark, "(owner not given)"), path, image, sift)
-                )
+                refs.append(_Reference(mark, owners.get(mark, NO_OWNER), path, image, sift))
         if not refs:
             raise ConfigError(
                 "logo gallery has no reference images (GALLERY/<mark>/*.png)", file=str(root)

@@ -2,8 +2,9 @@
 
 The gallery comes from the scan option ``logo_gallery`` (every source) or the manifest field
 ``logo_gallery: FOLDER`` (that source). No gallery, no findings: there is no built-in logo
-set (logos are artwork we could not ship). Findings: value = mark, rule = ``logo/features``
-(located, with its bbox) or ``logo/near-copy`` (the whole image is a copy of a reference).
+set (logos are artwork we could not ship). Findings: value = mark and owner (``mark_value``),
+rule = ``logo/features`` (located, with its bbox) or ``logo/near-copy`` (the whole image is a
+copy of a reference).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from clearance.detectors.base import Detector, DetectorContext, register
 from clearance.detectors.marks.images import open_image
+from clearance.detectors.marks.marklist import mark_value
 from clearance.model.errors import ItemError
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
@@ -72,7 +74,7 @@ class LogoDetector(Detector):
             yield self.finding(
                 item,
                 kind="logo",
-                value=match.mark,
+                value=mark_value(match.mark, match.owner),
                 confidence=match.confidence,
                 rule=f"logo/{how}",
                 evidence=f"matches {match.reference} ({score}); mark claimed by {match.owner}",

@@ -16,6 +16,7 @@ import yaml
 from clearance.model.errors import ConfigError
 
 BUILTIN = "data/marks.yaml"
+NO_OWNER = "(owner not given)"
 _KEYS = frozenset({"mark", "owner", "classes", "variants", "case", "note"})
 
 
@@ -37,6 +38,14 @@ class Mark:
     @property
     def spellings(self) -> tuple[str, ...]:
         return (self.mark, *self.variants)
+
+
+def mark_value(mark: str, owner: str) -> str:
+    """A ``trademark`` or ``logo`` finding's value: ``"Nike (Nike, Inc.)"``, or the bare mark
+    when no owner is known. Why the owner is in the value: a policy matches findings on kind,
+    value and rule, so ``value: "* (Nike, Inc.)"`` blocks an owner and ``value: "Nike (*"`` a
+    mark, through the one policy engine."""
+    return mark if not owner or owner == NO_OWNER else f"{mark} ({owner})"
 
 
 def parse_marks(data: Any, *, origin: str) -> list[Mark]:
@@ -66,7 +75,7 @@ def _entry(entry: Any, origin: str, index: int) -> Mark:
         raise ConfigError(f"{where}: 'case' must be 'any' or 'exact'", file=origin)
     return Mark(
         mark=name.strip(),
-        owner=str(entry.get("owner") or "(owner not given)"),
+        owner=str(entry.get("owner") or NO_OWNER),
         classes=_strings(entry.get("classes"), f"{where}.classes", origin),
         variants=_strings(entry.get("variants"), f"{where}.variants", origin),
         case=case,

@@ -1,8 +1,12 @@
-"""Find word marks in text: one Aho-Corasick pass over the lower-cased text, then word
-boundaries, case rules and a trailing ®/™/℠ checked per candidate.
+"""Find word marks in text: one Aho-Corasick pass over the ASCII-lower-cased UTF-8 bytes, then
+word boundaries, case rules and a trailing ®/™/℠ checked per candidate.
 
 Why an automaton: a review list has thousands of marks; a regex alternation of them is
-re-tried at every position (see benchmarks/logos.py for the two side by side).
+re-tried at every position (see benchmarks/logos.py for the two side by side). Why
+``ahocorasick-rs`` (the Rust ``aho-corasick`` crate) as a DFA: its scan is ~2.5x the
+pyahocorasick trie walk on 10k marks, and its matches come back as one list of
+``(pattern, start, end)`` tuples, so Python runs once per candidate, not once per character
+(benchmarks/RESULTS.md, "Text marks").
 """
 
 from __future__ import annotations
@@ -11,11 +15,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from clearance.detectors.marks.marklist import Mark
 
-# A mark symbol right after the mark, optionally after one space or inside <sup>.
 _SYMBOL = re.compile(
     r"[ \t]?(?:<sup>[ \t]?)?(®|™|℠|\((?:R|TM|SM)\)|&reg;|&trade;|&#174;|&#8482;|&#8480;)",
     re.IGNORECASE,
@@ -47,27 +50,27 @@ class Hit:
     symbol_end: int = 0
 
 
-# ASCII bytes that are part of a word (letters, digits, underscore).
-_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# Byte -> is it part of an ASCII word (letters, digits, underscore)? Bytes >= 128 (non-ASCII
+# UTF-8) are checked on the decoded character instead.
+_WORD_BYTE = bytes(
+    int(chr(b).isascii() and (chr(b).isalnum() or chr(b) == "_")) for b in range(256)
+)
+# Above this many pattern bytes the automaton is built as an NFA: a DFA's transition table
+# grows with states x byte classes, and a million pattern bytes is already ~100k marks.
+_DFA_MAX_BYTES = 1_000_000
 
 
-def _folded(text: str) -> tuple[bytes, str]:
-    """The UTF-8 bytes of ``text`` and the same bytes ASCII-lower-cased, one char per byte.
-
-    Why bytes: ``str.lower`` on text with any non-ASCII character runs at ~70 MB/s, slower than
-    the automaton; ``bytes.lower`` and a latin-1 view cost a few percent of it. Non-ASCII
-    letters are not folded here; the automaton holds their lower, upper and title forms.
-    """
-    if text.isascii():  # the common case: str.lower has a fast ASCII path
-        return b"", text.lower()
-    data = text.encode("utf-8", "surrogatepass")
-    return data, data.lower().decode("latin-1")
+def _fold(data: bytes) -> bytes:
+    """ASCII lower case, byte for byte. Why not ``str.lower``: on text with any non-ASCII
+    character it runs at ~70 MB/s, slower than the automaton; non-ASCII letters are not
+    folded here, the automaton holds their lower, upper and title forms instead."""
+    return data.lower()
 
 
-def _key_forms(spelling: str) -> set[str]:
+def _key_forms(spelling: str) -> set[bytes]:
     spelling = " ".join(spelling.split())
     forms = {spelling, spelling.lower(), spelling.upper(), spelling.title()}
-    return {_folded(form)[1] for form in forms if form}
+    return {_fold(form.encode("utf-8", "surrogatepass")) for form in forms if form}
 
 
 def _is_word(ch: str) -> bool:
@@ -79,47 +82,56 @@ class MarkMatcher:
 
     def __init__(self, marks: Iterable[Mark]):
         self.marks = tuple(marks)
-        self._automaton = ahocorasick.Automaton()
-        table: dict[str, list[tuple[int, str]]] = {}
+        table: dict[bytes, list[tuple[int, str]]] = {}
         for index, mark in enumerate(self.marks):
             for spelling in mark.spellings:
                 for key in _key_forms(spelling):
                     entries = table.setdefault(key, [])
                     if (index, spelling) not in entries:
                         entries.append((index, spelling))
-        for key, entries in table.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
-        self._empty = not table
-        if not self._empty:
-            self._automaton.make_automaton()
+        keys = list(table)
+        # per pattern: its byte length and the (mark, spelling) pairs it may be
+        self._entries = [(len(key), tuple(table[key])) for key in keys]
+        self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
+        if keys:
+            size = sum(map(len, keys))
+            kind = ahocorasick_rs.Implementation.DFA if size <= _DFA_MAX_BYTES else None
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(keys, implementation=kind)
 
     def __len__(self) -> int:
         return len(self.marks)
 
     def find(self, text: str) -> list[Hit]:
         """Non-overlapping hits, leftmost then longest, in text order (char offsets)."""
-        if self._empty or not text:
+        automaton = self._automaton
+        if automaton is None or not text:
             return []
-        data, folded = _folded(text)
-        if not data:  # ASCII: bytes and chars coincide
-            data = folded.encode("ascii")
-        to_char = _CharOffsets(data, len(data) == len(text))
-        size = len(data)
+        ascii_only = text.isascii()  # O(1) in CPython: bytes and chars then coincide
+        data = text.encode("ascii") if ascii_only else text.encode("utf-8", "surrogatepass")
+        folded = _fold(data)
+        matches = automaton.find_matches_as_indexes(folded, overlapping=True)
+        if not matches:
+            return []
+        word, size, entries = _WORD_BYTE, len(data), self._entries
+        to_char = None if ascii_only else _CharOffsets(data)
         candidates: list[Hit] = []
-        for last, (length, entries) in self._automaton.iter(folded):
-            bstart, bend = last - length + 1, last + 1
-            before = data[bstart - 1] if bstart > 0 else 32
+        for pattern, bstart, bend in matches:
+            before = data[bstart - 1] if bstart else 32
             after = data[bend] if bend < size else 32
-            if before in _WORD_BYTES or after in _WORD_BYTES:
+            if word[before] or word[after]:  # inside an ASCII word: the common rejection
                 continue
-            end = to_char.at(bend)
-            start = end - (length if to_char.ascii else len(data[bstart:bend].decode("utf-8")))
-            if (before >= 128 and _is_word(text[start - 1])) or (
-                after >= 128 and _is_word(text[end])
-            ):
-                continue
+            if to_char is None:
+                start, end = bstart, bend
+            else:
+                # matches come in end order, so ``at`` moves forward; the start is counted back
+                end = to_char.at(bend)
+                start = end - len(data[bstart:bend].decode("utf-8", "surrogatepass"))
+                if (before >= 128 and _is_word(text[start - 1])) or (
+                    after >= 128 and _is_word(text[end])
+                ):
+                    continue
             surface = text[start:end]
-            for index, spelling in entries:
+            for index, spelling in entries[pattern][1]:
                 mark = self.marks[index]
                 if mark.case == "exact" and surface not in (spelling, spelling.upper()):
                     continue
@@ -133,13 +145,11 @@ class MarkMatcher:
 class _CharOffsets:
     """Byte offset -> char offset, for offsets that mostly increase (automaton order)."""
 
-    def __init__(self, data: bytes, ascii_only: bool):
-        self.data, self.ascii = data, ascii_only
+    def __init__(self, data: bytes):
+        self.data = data
         self.byte = self.char = 0
 
     def at(self, offset: int) -> int:
-        if self.ascii:
-            return offset
         if offset < self.byte:
             self.byte = self.char = 0
         self.char += len(self.data[self.byte : offset].decode("utf-8", "surrogatepass"))

@@ -2,7 +2,8 @@
 
 Lists come from the scan option ``marks`` (a path, paths, or inline entries; applies to every
 source) and the manifest field ``marks: FILE`` (that source only); ``builtin_marks: false``
-turns the starter list off. Each finding: value = the mark, rule = how it is used
+turns the starter list off. Each finding: value = the mark and its owner (``Nike (Nike,
+Inc.)``, see ``mark_value``), rule = how it is used
 (``trademark/branding:symbol``, ``trademark/nominative:compatible``, ``trademark/mention``),
 evidence = the sentence around it with owner and symbol. The guard runs this same detector
 on model outputs (``instantiate(["trademark"])`` over ``Item.from_text``).
@@ -18,6 +19,7 @@ from clearance.detectors.marks.marklist import (
     Mark,
     builtin_marks,
     load_marks_file,
+    mark_value,
     marks_from_option,
     merged,
 )
@@ -63,7 +65,7 @@ class TrademarkDetector(Detector):
             yield self.finding(
                 item,
                 kind="trademark",
-                value=hit.mark.mark,
+                value=mark_value(hit.mark.mark, hit.mark.owner),
                 confidence=use.confidence,
                 rule=use.rule,
                 evidence=_evidence(text, hit),

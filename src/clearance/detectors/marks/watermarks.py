@@ -3,12 +3,15 @@
 Three rules: ``watermark/agency`` (a stock or news-picture agency name from the built-in list,
 data/agencies.yaml, plus the option ``watermark_agencies``), ``watermark/credit-line`` (a ©
 or "Photo:/Credit:" line) and ``watermark/overlay`` (PREVIEW, SAMPLE, PROOF... stamped over
-the picture). The bbox is the text line's box. Needs ``pip install 'clearance[ocr]'`` and the
-Tesseract binary (``apt-get install tesseract-ocr``).
+the picture). The bbox is the text line's box. When the upright reading finds nothing, a
+tilted overlay (a diagonal "PREVIEW" or agency name) is levelled by its estimated angle
+(``tilt.levelling_angle``) and read once more; its box is mapped back. Needs ``pip install
+'clearance[ocr]'`` and the Tesseract binary (``apt-get install tesseract-ocr``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from collections.abc import Iterator
@@ -26,6 +29,7 @@ from clearance.detectors.base import Detector, DetectorContext, register
 from clearance.detectors.marks.images import open_image
 from clearance.detectors.marks.marklist import Mark
 from clearance.detectors.marks.matcher import MarkMatcher
+from clearance.detectors.marks.tilt import levelling_angle, unrotate_box
 from clearance.model.errors import ItemError, MissingDependency
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
@@ -57,6 +61,7 @@ class TextLine:
     text: str
     bbox: tuple[float, float, float, float]
     confidence: float
+    angle: float = 0.0  # the tilt it was read at (degrees counter-clockwise)
 
 
 @cache
@@ -131,15 +136,22 @@ class WatermarkDetector(Detector):
             yield error_finding(item.item_id, exc.rule, str(exc), detector=self.name)
             return
         seen: set[tuple[str, str]] = set()
-        for line in ocr_lines(image):
-            for finding in self._line_findings(item, line):
-                if (finding.rule, finding.value) not in seen:
-                    seen.add((finding.rule, finding.value))
-                    yield finding
+        page = OcrPage(image)
+        # the tilted readings only while the upright one and those before found nothing
+        for lines in itertools.chain([page.upright()], page.tilted()):
+            for line in lines:
+                for finding in self._line_findings(item, line):
+                    if (finding.rule, finding.value) not in seen:
+                        seen.add((finding.rule, finding.value))
+                        yield finding
+            if seen:
+                return
 
     def _line_findings(self, item: Item, line: TextLine) -> Iterator[Finding]:
         common: dict[str, Any] = {"kind": "watermark", "bbox": line.bbox}
         evidence = f"OCR: {line.text!r} (confidence {line.confidence:.0f}%)"
+        if line.angle:
+            evidence += f", tilted {-line.angle:+.0f}° and read levelled"
         hits = self._agencies.find(line.text)
         for hit in hits:
             yield self.finding(
@@ -192,28 +204,70 @@ def _fuzzy_names(marks: tuple[Mark, ...]) -> list[tuple[str, str]]:
 
 
 def ocr_lines(image: Image.Image) -> list[TextLine]:
-    """Text lines with boxes in the original image's pixels.
+    """Text lines read upright, with boxes in the original image's pixels."""
+    return OcrPage(image).upright()
+
+
+class OcrPage:
+    """One picture prepared for OCR.
 
     Watermarks are light (or dark) text laid over a busy picture, which plain Tesseract reads
     poorly; so it reads three versions: text brighter than its neighbourhood (pixel minus a
     local median, thresholded), text darker than it, and the plain grey image. Sparse-text
     mode (psm 11), because overlays float anywhere; words are joined into lines by position.
     """
-    gray = image.convert("L")
-    scale = max(1.0, MIN_OCR_SIDE / max(gray.size))
-    if scale > 1:
-        gray = gray.resize((round(gray.width * scale), round(gray.height * scale)), _RS.LANCZOS)
+
+    def __init__(self, image: Image.Image):
+        gray = image.convert("L")
+        self.size = gray.size
+        self.scale = max(1.0, MIN_OCR_SIDE / max(gray.size))
+        if self.scale > 1:
+            size = (round(gray.width * self.scale), round(gray.height * self.scale))
+            gray = gray.resize(size, _RS.LANCZOS)
+        self.gray = gray
+        self.masks = _contrast_masks(gray)
+
+    def upright(self) -> list[TextLine]:
+        versions = [_ink(mask) for mask in self.masks] + [ImageOps.autocontrast(self.gray)]
+        lines: list[TextLine] = []
+        for version in versions:
+            lines.extend(_lines(_words(version), self.scale))
+        return lines
+
+    def tilted(self) -> Iterator[list[TextLine]]:
+        """Readings of the picture turned level, one Tesseract call each, for the caller to
+        stop at the first that finds something: the grey picture levelled by the angle of
+        the mask that shows a tilted line most clearly and masked again (clean strokes), that
+        mask itself levelled (keeps thin strokes), and the other polarity levelled (a light
+        stamp's dark rims can tilt as clearly as its strokes). Nothing, and no OCR, when no
+        mask shows a tilted line."""
+        found = levelling_angle(self.masks)
+        if found is None:
+            return
+        which, angle = found
+        fill = int(np.asarray(self.gray).mean())
+        level = _contrast_masks(self.gray.rotate(angle, _RS.BICUBIC, expand=True, fillcolor=fill))
+        turned = _ink(self.masks[which]).rotate(angle, _RS.BICUBIC, expand=True, fillcolor=255)
+        for version in (_ink(level[which]), turned, _ink(level[1 - which])):
+            lines = []
+            for line in _lines(_words(version), 1.0):
+                x, y, w, h = unrotate_box(line.bbox, angle, version.size, self.gray.size)
+                s = self.scale
+                box = (round(x / s, 1), round(y / s, 1), round(w / s, 1), round(h / s, 1))
+                lines.append(TextLine(line.text, box, line.confidence, angle))
+            yield lines
+
+
+def _contrast_masks(gray: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels brighter, and darker, than their neighbourhood: where overlaid text is."""
     pixels = np.asarray(gray, dtype=np.int16)
     median = np.asarray(_background(gray), dtype=np.int16)
-    versions = [
-        Image.fromarray(np.where(pixels - median > _LOCAL_CONTRAST, 0, 255).astype(np.uint8)),
-        Image.fromarray(np.where(median - pixels > _LOCAL_CONTRAST, 0, 255).astype(np.uint8)),
-        ImageOps.autocontrast(gray),
-    ]
-    lines: list[TextLine] = []
-    for version in versions:
-        lines.extend(_lines(_words(version), scale))
-    return lines
+    return pixels - median > _LOCAL_CONTRAST, median - pixels > _LOCAL_CONTRAST
+
+
+def _ink(mask: np.ndarray) -> Image.Image:
+    """Black text on white, as Tesseract likes it."""
+    return Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
 
 
 _LOCAL_CONTRAST = 25
