@@ -17,7 +17,14 @@ import names  # type: ignore[import-untyped]
 
 OUT = Path("src/clearance/detectors/pii/data")
 LOCALES = ("en_US", "en_GB", "en_IE", "de_DE", "fr_FR", "es_ES", "es_MX", "it_IT", "nl_NL",
-           "pt_BR", "pt_PT", "pl_PL")
+           "pt_BR", "pt_PT", "pl_PL",
+           # widened (issue 6): the other Latin-script person providers Faker ships, except
+           # sv_SE, da_DK and cs_CZ, held out so that benchmarks/pii.py can measure recall on
+           # names the lists have never seen
+           "de_AT", "de_CH", "en_IN", "en_KE", "en_NG", "en_NZ", "en_PK", "es_AR", "es_CL",
+           "es_CO", "et_EE", "fi_FI", "fr_BE", "fr_CA", "fr_CH", "ga_IE", "hr_HR", "hu_HU",
+           "id_ID", "is_IS", "lt_LT", "lv_LV", "nl_BE", "no_NO", "ro_RO", "sk_SK", "sl_SI",
+           "tr_TR", "yo_NG", "ig_NG", "ha_NG", "zu_ZA", "sw", "tw_GH", "az_AZ", "uz_UZ")
 CENSUS_SURNAMES = 30000  # most frequent surnames kept (of 88,799)
 
 
@@ -46,7 +53,8 @@ def clean(words: set[str]) -> list[str]:
     keep = [
         unicodedata.normalize("NFC", w)
         for w in words
-        if len(w) >= 2 and all(ch.isalpha() or ch in "'-" for ch in w)
+        if len(w) >= 2
+        and all(ch in "'-" or (ch.isalpha() and "LATIN" in unicodedata.name(ch, "")) for ch in w)
     ]
     return sorted(set(keep))
 
