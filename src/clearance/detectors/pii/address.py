@@ -59,16 +59,18 @@ _CONT_STREET = re.compile(
     r"ring|damm|ufer|chaussee|pfad|markt|straat|laan|dreef|steeg|plein|gracht|kade|singel|dijk|"
     r"hof|pad|baan|boulevard|park|kwartier) \d{1,4}[a-z]?(?:[-/]\d{1,4}[a-z]?)?)$"
 )
-_US_CA_AU = frozenset(
+_US_CA_AU_TEXT = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI FM MH PW AA "
-    "AE AP AB BC MB NB NL NS NT NU ON PE QC SK YT NSW VIC QLD TAS ACT SA NT".split()
+    "AE AP AB BC MB NB NL NS NT NU ON PE QC SK YT NSW VIC QLD TAS ACT SA NT"
 )
+_US_CA_AU = frozenset(_US_CA_AU_TEXT.split())
 # street types common enough that a street line alone is worth reporting
-_STRONG = frozenset(
+_STRONG_TEXT = (
     "street st avenue ave road rd boulevard blvd drive dr lane ln court ct place pl terrace "
-    "crescent close way parkway highway square".split()
+    "crescent close way parkway highway square"
 )
+_STRONG = frozenset(_STRONG_TEXT.split())
 _ADDRESS_CONTEXT = re.compile(
     r"(?i)(?:\b(?:lives?|living|located|resides?|reside|moved|ship|deliver|send|mail|visit|"
     r"address|addr|adresse|anschrift|domicile|home)\b[^.\n]{0,12}?(?:\bat|\bto|:)?[ \t]*)$"
@@ -145,10 +147,11 @@ def _street(text: str, pos: int, known: frozenset[str]) -> tuple[int, str] | Non
     return None
 
 
-_ABBREVIATED = frozenset(
+_ABBREVIATED_TEXT = (
     "st aly ave blvd br cir ct cres cv dr expy fwy grv hts hwy jct ln lndg mnr pkwy pl plz pt "
-    "rd rdg sq sta ter trl tpke wy".split()
+    "rd rdg sq sta ter trl tpke wy"
 )
+_ABBREVIATED = frozenset(_ABBREVIATED_TEXT.split())
 
 
 def _finish(text: str, start: int, end: int, suffix: str) -> tuple[int, int, float] | None:

@@ -419,10 +419,14 @@ def _name_at(
     ambiguous = head_low in _AMBIGUOUS_FIRST or tokens[j][1].lower() in _AMBIGUOUS_FIRST
     if (ambiguous or not known) and not context:
         return None
-    if not head_known and not known and not (titled or _STRONG_BEFORE.search(before)):
-        # neither token is a known given name: only after a title or "Dear" / "Author:"
-        if not (_is_surname(tokens[j][1], last) and context):
-            return None
+    # neither token is a known given name: only after a title or "Dear" / "Author:"
+    if (
+        not head_known
+        and not known
+        and not (titled or _STRONG_BEFORE.search(before))
+        and not (_is_surname(tokens[j][1], last) and context)
+    ):
+        return None
     # inside a long capitalised run (a headline, an organisation): only with context
     if len(tokens) >= 4 and not context:
         return None
@@ -433,7 +437,8 @@ def _name_at(
 _FIRM_AFTER = re.compile(
     r"[ \t]*(?:et|&|and|und|e|y|en)[ \t]+(?:Fils|Sons|Söhne|Cie|Co|Associates|Partners|Hijos|"
     r"Figli|Zonen|Partner|asociados|associati|associés)\b"
-    r"|[ \t,]*(?:e\.G\.|KGaA|S\.Coop\.|S\.L\.|S\.?A\.?|AG|GmbH|e\.V\.|B\.?V\.?|N\.?V\.?|S\.?p\.?A\.?|S\.?r\.?l\.?|SRL|"
+    r"|[ \t,]*(?:e\.G\.|KGaA|S\.Coop\.|S\.L\.|S\.?A\.?|AG|GmbH|e\.V\.|B\.?V\.?|N\.?V\.?|"
+    r"S\.?p\.?A\.?|S\.?r\.?l\.?|SRL|"
     r"Ltd|LLC|Inc|PLC|plc|SE|KG|OHG|SAS|SARL|Sàrl|AB|A/S|AS|Oy|Pty|LLP|LP)(?![\w])"
 )
 _NONSPACE = re.compile(r"\S+")
@@ -442,8 +447,8 @@ _STRONG_BEFORE = re.compile(
     r"(?i)(?:\b(?:dear|hi|hello|signed|sincerely|regards|author|by|patient|employee)\b[ \t:,-]*)$"
 )
 #: capitalised words that begin sentences or organisations, never a given name or surname
-_NOT_NAME_WORDS = frozenset(
-    """the this that these those there their our your my his her its a an and or but if when
+_NOT_NAME_TEXT = """
+    the this that these those there their our your my his her its a an and or but if when
     while for from with without into onto about after before during since until dear hi
     hello thanks thank team customer customers service services support sales department
     office group company board staff management committee council ministry government
@@ -455,8 +460,8 @@ _NOT_NAME_WORDS = frozenset(
     koninklijke royal stichting groupe gruppo grupo société societe banco banque hnos hermanos
     fratelli gebr gebroeders industries holding saint sainte santa santo san st sankt
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december today tomorrow yesterday""".split()
-)
+    june july august september october november december today tomorrow yesterday"""
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 
 
 def _name_shaped(token: str) -> bool:
