@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clearance.detectors.pii.scan import scan_text
 from clearance.detectors.pii.text import PiiTextDetector
@@ -206,3 +208,12 @@ def test_address_evidence_masked() -> None:
     (span,) = [s for s in scan_text(text) if s.entity == "ADDRESS"]
     evidence = masked(span, text[span.start : span.end])
     assert "Kramer" not in evidence and "1777" not in evidence and "80119" not in evidence
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=19))
+def test_luhn_matches_python_stdnum(digits: str) -> None:
+    from stdnum import luhn
+
+    from clearance.detectors.pii.numbers import luhn_ok
+
+    assert luhn_ok(digits) == luhn.is_valid(digits)

@@ -112,6 +112,7 @@ _DOB_MARKERS = (
     "nato",
     "nata",
 )
+_DOB_MARKER = re.compile("|".join(map(re.escape, _DOB_MARKERS)))  # one pass, not 23 ``in``
 _VERSION_CONTEXT = re.compile(r"(?i)\b(?:version|release|v|ver|build)\b[ .:]*$")
 # words before a number that make it a reference, not a card: "Order #4111...", "Ref ..."
 _NOT_CARD_CONTEXT = re.compile(
@@ -143,7 +144,7 @@ def scan_text(
     spans.extend(_letter_ids(text))
     if ":" in text:
         spans.extend(_ipv6(text))
-    if any(marker in text for marker in _DOB_MARKERS):
+    if _DOB_MARKER.search(text) is not None:
         spans.extend(_text_dates(text))
     if addresses:
         spans.extend(find_addresses(text))
