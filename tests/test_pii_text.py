@@ -217,3 +217,36 @@ def test_luhn_matches_python_stdnum(digits: str) -> None:
     from clearance.detectors.pii.numbers import luhn_ok
 
     assert luhn_ok(digits) == luhn.is_valid(digits)
+
+
+# --- person-name rules widened in issue 6 ---
+
+
+def _persons(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in scan_text(text) if s.entity == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mohammed van den Oever said the results were fine.", "Mohammed van den Oever"),
+        ("Dear Evie van de Ven,", "Evie van de Ven"),
+        ("Dr. Göran Löf will call.", "Göran Löf"),  # neither token in the lists: a title
+        ("Alice Bláhová joined the team last year.", "Alice Bláhová"),  # unknown surname
+    ],
+)
+def test_person_with_context(text: str, name: str) -> None:
+    assert _persons(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks to Wagner Charpentier SA for the support.",
+        "Thanks to Blanchet Clerc et Fils for the support.",
+        "Meeting with Pre-Emptive High-Level Support on Friday.",
+        "Thanks to Leonardo Gargallo Riba S.Com. for the support.",
+    ],
+)
+def test_person_not_reported(text: str) -> None:
+    assert _persons(text) == []
