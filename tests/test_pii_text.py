@@ -250,3 +250,11 @@ def test_person_with_context(text: str, name: str) -> None:
 )
 def test_person_not_reported(text: str) -> None:
     assert _persons(text) == []
+
+
+def test_address_hostile_long_line() -> None:
+    """Thousands of street-like fragments on one line: every span inside the text, no crash."""
+    text = "12 Main Street Foo Bar Baz, " * 3000 + ", 12345 Berlin" * 3000
+    spans = [s for s in scan_text(text) if s.entity == "ADDRESS"]
+    assert len(spans) == 3000
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)

@@ -35,8 +35,8 @@ _SECONDARY = re.compile(
 _CITY_WORD = r"[A-ZÀ-ÖØ-Þ][\w'\u2019\-]*(?:(?<=\bSt|\bMt)\.|(?<=\bSte)\.)?"
 _CITY = (
     rf"(?:'s-)?{_CITY_WORD}(?: (?:{_CITY_WORD}"
-    r"|(?:upon|on|de|la|le|sur|am|an|der|im|in|bei|vorm|aan|den|bij|op|gem|ca)(?![\w])))*"
-)
+    r"|(?:upon|on|de|la|le|sur|am|an|der|im|in|bei|vorm|aan|den|bij|op|gem|ca)(?![\w]))){0,5}"
+)  # bounded: an unbounded run of capitalised words would make a failed tail quadratic
 _TAIL_STATE = re.compile(
     rf",? (?:{_CITY}),? (?P<st>[A-Z]{{2,3}}),? "
     r"(?P<pc>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{4})(?![\w\-])"
