@@ -363,8 +363,15 @@ def _name_at(
     if head_low.rstrip(".") in _TITLES or head_low in _NOT_NAME_WORDS:
         return None
     head_known = head_low in first
-    if not head_known and not titled and not _is_surname(head, last) and not _name_shaped(head):
-        return None
+    if not head_known and not titled and not _is_surname(head, last):
+        # an unknown first token needs "Dear"/"Author:" before it or a known surname after it
+        # (checked here, before the costlier rules: a long run of capitalised words stays cheap)
+        if not _name_shaped(head):
+            return None
+        if _STRONG_BEFORE.search(before) is None and not any(
+            _is_surname(tok, last) for _, tok in tokens[i + 1 : i + 4]
+        ):
+            return None
     # find the surname: the furthest token (up to 3 on) that is a known surname
     j = None
     for k in range(min(len(tokens) - 1, i + 3), i, -1):
