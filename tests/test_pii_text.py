@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clearance.detectors.pii.scan import scan_text
 from clearance.detectors.pii.text import PiiTextDetector
@@ -156,3 +158,103 @@ def test_regions_option_limits_national_phone_formats() -> None:
 def test_hostile_single_line_inputs_finish_without_findings(hostile: str) -> None:
     # a quadratic pattern would hang here for hours; linear ones take a second or two
     assert [s.entity for s in scan_text(hostile)] == []
+
+
+# --- street addresses (issue 6) ---
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "1777 Kramer Court, Johnsonfurt, NE 80119",
+        "2328 Figueroa Skyway Apt. 290, Kimberlyview, NJ 78456",
+        "Studio 01k, Josh Tunnel, Port Maxfort, S6G 2QE",
+        "806 Tanya Stream, New Jeffreymouth, NU P8K 5K1",
+        "Schleichstraße 19, 48337 Lichtenfels",
+        "98, avenue Lucie Fernandes, 29750 Barbe",
+        "Sarastraat 9, 5907JO, Hasselt",
+        "PSC 1241, Box 5868, APO AP 25384",
+    ],
+)
+def test_address_found_whole(address: str) -> None:
+    text = f"Please ship it to {address}. Thanks."
+    spans = [s for s in scan_text(text) if s.entity == "ADDRESS"]
+    assert [(s.start, s.end) for s in spans] == [(18, 18 + len(address))]
+
+
+def test_address_street_line_needs_common_suffix_or_context() -> None:
+    assert [s.entity for s in scan_text("She lives at 12 Oak Street.")] == ["ADDRESS"]
+    assert [s.entity for s in scan_text("Address: 41586 Kevin Radial")] == ["ADDRESS"]
+    assert scan_text("We saw 41586 Kevin Radial effects.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meeting at 10:30 in room 204.",
+        "In 2019 Grand Central Station was busy.",
+        "Chapter 5 The End",
+        "Upgrade to version 3.2.1 from 2 Main packages",
+    ],
+)
+def test_address_negatives(text: str) -> None:
+    assert [s for s in scan_text(text) if s.entity == "ADDRESS"] == []
+
+
+def test_address_evidence_masked() -> None:
+    from clearance.detectors.pii.text import masked
+
+    text = "Ship to 1777 Kramer Court, Johnsonfurt, NE 80119 today"
+    (span,) = [s for s in scan_text(text) if s.entity == "ADDRESS"]
+    evidence = masked(span, text[span.start : span.end])
+    assert "Kramer" not in evidence and "1777" not in evidence and "80119" not in evidence
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=19))
+def test_luhn_matches_python_stdnum(digits: str) -> None:
+    from stdnum import luhn
+
+    from clearance.detectors.pii.numbers import luhn_ok
+
+    assert luhn_ok(digits) == luhn.is_valid(digits)
+
+
+# --- person-name rules widened in issue 6 ---
+
+
+def _persons(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in scan_text(text) if s.entity == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mohammed van den Oever said the results were fine.", "Mohammed van den Oever"),
+        ("Dear Evie van de Ven,", "Evie van de Ven"),
+        ("Dr. Göran Löf will call.", "Göran Löf"),  # neither token in the lists: a title
+        ("Alice Bláhová joined the team last year.", "Alice Bláhová"),  # unknown surname
+    ],
+)
+def test_person_with_context(text: str, name: str) -> None:
+    assert _persons(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks to Wagner Charpentier SA for the support.",
+        "Thanks to Blanchet Clerc et Fils for the support.",
+        "Meeting with Pre-Emptive High-Level Support on Friday.",
+        "Thanks to Leonardo Gargallo Riba S.Com. for the support.",
+    ],
+)
+def test_person_not_reported(text: str) -> None:
+    assert _persons(text) == []
+
+
+def test_address_hostile_long_line() -> None:
+    """Thousands of street-like fragments on one line: every span inside the text, no crash."""
+    text = "12 Main Street Foo Bar Baz, " * 3000 + ", 12345 Berlin" * 3000
+    spans = [s for s in scan_text(text) if s.entity == "ADDRESS"]
+    assert len(spans) == 3000
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)

@@ -67,12 +67,13 @@ _TITLE_BEFORE = re.compile(
     r"señor|señora|dott)\.?[ \t]+$"
 )
 _CONTEXT_BEFORE = re.compile(
-    r"(?i)(?:\b(?:by|from|dear|hi|hello|thanks|cc|to|with|name|author|signed|sincerely|"
+    r"(?i)(?:\b(?:by|from|dear|hi|hello|thanks|cc|to|with|name|author|signed|sincerely|met|meet|"
+    r"call|ask|told|asked|called|emailed|invited|"
     r"regards|contact|patient|customer|employee|mother|father|wife|husband|son|daughter)"
     r"\b[ \t:,-]*)$"
 )
 _CONTEXT_AFTER = re.compile(
-    r"(?i)^[ \t,]*(?:said|says|wrote|told|asked|explained|added|replied|noted|stated|"
+    r"(?i)^[ \t,]*(?:said|says|wrote|told|asked|explained|added|replied|noted|stated|joined|"
     r"\(\d{1,3}\)|,[ \t]*(?:\d{1,3}|who|a|an|the)\b|was born|is a|has been)\b"
 )
 _NOT_PERSON_AFTER = frozenset(
@@ -332,7 +333,7 @@ def find_names(text: str) -> list[PiiSpan]:
     for run in _RUN.finditer(text):
         if run.start() > 0 and (text[run.start() - 1].isalnum() or text[run.start() - 1] in "_'"):
             continue
-        tokens = [(m.start() + run.start(), m.group()) for m in re.finditer(r"\S+", run.group())]
+        tokens = [(m.start() + run.start(), m.group()) for m in _NONSPACE.finditer(run.group())]
         i = 0
         while i < len(tokens) - 1:
             found = _name_at(text, tokens, i, first, last)
@@ -359,26 +360,53 @@ def _name_at(
     before = text[max(0, start - 30) : start]
     titled = _TITLE_BEFORE.search(before) is not None
     head_low = head.lower()
-    if head_low.rstrip(".") in _TITLES:
+    if head_low.rstrip(".") in _TITLES or head_low in _NOT_NAME_WORDS:
         return None
-    if head_low not in first and not (titled and _is_surname(head, last)):
-        return None
+    head_known = head_low in first
+    if not head_known and not titled and not _is_surname(head, last):
+        # an unknown first token needs "Dear"/"Author:" before it or a known surname after it
+        # (checked here, before the costlier rules: a long run of capitalised words stays cheap)
+        if not _name_shaped(head):
+            return None
+        if _STRONG_BEFORE.search(before) is None and not any(
+            _is_surname(tok, last) for _, tok in tokens[i + 1 : i + 4]
+        ):
+            return None
     # find the surname: the furthest token (up to 3 on) that is a known surname
     j = None
     for k in range(min(len(tokens) - 1, i + 3), i, -1):
         tok = tokens[k][1]
-        if tok.endswith(".") or not _is_surname(tok, last):
+        if tok.endswith(".") or tok in _PARTICLES:
+            continue
+        after_particle = tokens[k - 1][1] in _PARTICLES and _name_shaped(tok)
+        if not after_particle and not _is_surname(tok, last):
             continue
         middle = tokens[i + 1 : k]
         if all(_is_middle(t, first, last) for _, t in middle):
             j = k
             break
+    known = j is not None and head_known
     if j is None:
-        return None
+        # an unknown surname: right after the given name or after particles ("van de Velde");
+        # reported only with context (below)
+        k = i + 1
+        while k < len(tokens) - 1 and tokens[k][1] in _PARTICLES:
+            k += 1
+        tok = tokens[k][1]
+        if tok.endswith(".") or tok.lower() in _NOT_NAME_WORDS or not _name_shaped(tok):
+            return None
+        j = k
     end = tokens[j][0] + len(tokens[j][1])
-    if j + 1 < len(tokens) and tokens[j + 1][1].lower().rstrip(".") in _NOT_PERSON_AFTER:
+    if j + 1 < len(tokens) and (
+        tokens[j + 1][1].lower().rstrip(".") in _NOT_PERSON_AFTER
+        or not (titled or _STRONG_BEFORE.search(before))
+    ):
+        # the capitalised run goes on past the name ("Wagner Charpentier SA", "Santa Maria In
+        # Punta", a title-cased slogan): an organisation or a heading, unless after a title
         return None
     after = text[end : end + 30]
+    if _FIRM_AFTER.match(after):
+        return None
     # bounded windows: an unbounded rfind/find per candidate is quadratic on a huge line
     floor = max(0, start - 80)
     line_start = text.rfind("\n", floor, start) + 1 or floor
@@ -396,12 +424,63 @@ def _name_at(
         or _CONTEXT_AFTER.search(after) is not None
     )
     ambiguous = head_low in _AMBIGUOUS_FIRST or tokens[j][1].lower() in _AMBIGUOUS_FIRST
-    if ambiguous and not context:
+    if (ambiguous or not known) and not context:
+        return None
+    # neither token is a known given name: only after a title or "Dear" / "Author:"
+    if (
+        not head_known
+        and not known
+        and not (titled or _STRONG_BEFORE.search(before))
+        and not (_is_surname(tokens[j][1], last) and context)
+    ):
         return None
     # inside a long capitalised run (a headline, an organisation): only with context
     if len(tokens) >= 4 and not context:
         return None
     return j, 0.95 if context else 0.85
+
+
+# "Blanchet Clerc et Fils", "Smith & Sons": a firm named after people
+_FIRM_AFTER = re.compile(
+    r"[ \t]*(?:et|&|and|und|e|y|en)[ \t]+(?:Fils|Sons|Söhne|Cie|Co|Associates|Partners|Hijos|"
+    r"Figli|Zonen|Partner|asociados|associati|associés)\b"
+    r"|[ \t,]*(?:e\.G\.|KGaA|S\.Coop\.|S\.L\.|S\.?A\.?|AG|GmbH|e\.V\.|B\.?V\.?|N\.?V\.?|"
+    r"S\.?p\.?A\.?|S\.?r\.?l\.?|SRL|"
+    r"Ltd|LLC|Inc|PLC|plc|SE|KG|OHG|SAS|SARL|Sàrl|AB|A/S|AS|Oy|Pty|LLP|LP)(?![\w])"
+)
+_NONSPACE = re.compile(r"\S+")
+_INITIAL = re.compile(rf"[{_UPPER}]\.")
+_STRONG_BEFORE = re.compile(
+    r"(?i)(?:\b(?:dear|hi|hello|signed|sincerely|regards|author|by|patient|employee)\b[ \t:,-]*)$"
+)
+#: capitalised words that begin sentences or organisations, never a given name or surname
+_NOT_NAME_TEXT = """
+    the this that these those there their our your my his her its a an and or but if when
+    while for from with without into onto about after before during since until dear hi
+    hello thanks thank team customer customers service services support sales department
+    office group company board staff management committee council ministry government
+    university college school hospital bank city state county north south east west new
+    old general united national international global first second third last next all
+    every each some any no not yes please note see read call email phone meeting report
+    project product products account accounts order orders invoice payment security
+    privacy policy terms data cloud google microsoft amazon apple facebook twitter linkedin
+    koninklijke royal stichting groupe gruppo grupo société societe banco banque hnos hermanos
+    fratelli gebr gebroeders industries holding saint sainte santa santo san st sankt
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december today tomorrow yesterday"""
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
+
+
+def _name_shaped(token: str) -> bool:
+    """Title-case letters only (with an inner hyphen or apostrophe): "Söderberg", "O'Neil"."""
+    core = token.replace("-", "").replace("'", "").replace("\u2019", "")
+    return (
+        len(core) >= 2
+        and core.isalpha()
+        and token[0].isupper()
+        and not token[1:].isupper()
+        and token.lower() not in _NOT_NAME_WORDS
+    )
 
 
 _PARTICLES = frozenset(
@@ -433,7 +512,7 @@ _PARTICLES = frozenset(
 def _is_middle(token: str, first: frozenset[str], last: frozenset[str]) -> bool:
     """An initial, a first name or a surname particle; a bare surname is not a middle name
     ("Anna Uphuis See": the name ends at Uphuis)."""
-    if re.fullmatch(rf"[{_UPPER}]\.", token):
+    if _INITIAL.fullmatch(token):
         return True
     low = token.lower()
     return low in first or low in _PARTICLES

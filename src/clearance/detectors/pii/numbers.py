@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stdnum import luhn
 from stdnum.br import cpf
 from stdnum.de import idnr
 from stdnum.dk import cpr
@@ -64,7 +63,24 @@ def card_network_ok(digits: str) -> bool:
 
 
 def is_card(digits: str) -> bool:
-    return 12 <= len(digits) <= 19 and card_network_ok(digits) and luhn.is_valid(digits)
+    return 12 <= len(digits) <= 19 and card_network_ok(digits) and luhn_ok(digits)
+
+
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit d doubled, digits summed
+
+
+def luhn_ok(digits: str) -> bool:
+    """ISO/IEC 7812-1 Luhn check on a string of ASCII digits.
+
+    Written here rather than ``stdnum.luhn.is_valid`` because this is the scanner's hot path
+    (every 12-19 digit candidate) and stdnum's generic ``clean``/``validate`` wrapper costs ~4x
+    the check itself; tests compare the two on random numbers.
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        total += _DOUBLED[d] if i & 1 else d
+    return total % 10 == 0
 
 
 #: SSNs the Social Security Administration says were never issued or were made public

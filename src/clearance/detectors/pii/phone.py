@@ -52,7 +52,7 @@ def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> 
     if international:
         text = "+" + candidate[2:] if candidate.startswith("00") else candidate
         return 0.95 if _valid(text, None) else None
-    separators = len(re.findall(r"[ \-./]+", candidate))
+    separators = len(_SEPARATORS.findall(candidate))
     phone_shaped = "(" in candidate or separators >= 2
     if not (has_context or phone_shaped) or digits > 12:  # national numbers: <= 12 digits
         return None
@@ -62,9 +62,27 @@ def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> 
         prefix = _trunk_prefix(region)
         if prefix == "0" and region != "BR" and first_digit != "0":
             continue
+        # a length the region's plan never uses: no need to ask phonenumbers (its parse is
+        # the hot path of the whole scanner)
+        national = digits - (len(prefix) if prefix and first_digit == prefix[0] else 0)
+        lengths = _lengths(region)
+        if lengths and national not in lengths and digits not in lengths:
+            continue
         if _valid(candidate, region):
             return 0.9 if has_context else 0.75
     return None
+
+
+_SEPARATORS = re.compile(r"[ \-./]+")
+
+
+@cache
+def _lengths(region: str) -> frozenset[int]:
+    """National number lengths of the region's numbering plan (empty: unknown, try it)."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return frozenset()
+    return frozenset(metadata.general_desc.possible_length or ())
 
 
 @cache
