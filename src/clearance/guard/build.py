@@ -177,9 +177,16 @@ def allow_keys(inputs: Sequence[str], params: IndexParams) -> U64:
     """Every n-gram (stride 1) of the allowlisted texts, as stored keys (``truncate``)."""
     summary = BuildSummary(index="")
     keys: list[U64] = []
-    for text in read_texts(inputs, summary):
-        grams, _ = hash_batch([to_bytes(text.text, params.mode)], params, stride=1)
-        keys.append(truncate(grams))
+    blobs: list[bytes] = []
+    size = 0
+    for text in read_texts(inputs, summary):  # hashed in batches: license rules are short
+        blobs.append(to_bytes(text.text, params.mode))
+        size += len(blobs[-1])
+        if size >= BATCH_BYTES:
+            keys.append(truncate(hash_batch(blobs, params, stride=1)[0]))
+            blobs, size = [], 0
+    if blobs:
+        keys.append(truncate(hash_batch(blobs, params, stride=1)[0]))
     return np.unique(np.concatenate(keys)) if keys else np.empty(0, np.uint64)
 
 
