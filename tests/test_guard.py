@@ -191,8 +191,9 @@ def test_add_then_merge_equals_full_build(corpus: Path, tmp_path: Path) -> None:
     again = Guard.open(tmp_path / "inc", detectors=[])
     assert len(again.segments) == 1
     assert _all_results(again, outputs) == expected
-    keys = np.load(tmp_path / "inc" / merged.segments[0] / "keys.npy")
-    assert np.all(keys[1:] >= keys[:-1])
+    keys, docs = again.segments[0].packed.decode()
+    assert np.all(keys[1:] >= keys[:-1]) and set(docs.tolist()) <= set(range(5))
+    assert keys.size == full.entries == merged.entries
 
 
 def test_hostile_outputs(guard: Guard) -> None:

@@ -16,7 +16,8 @@ from typing import Final, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from clearance.guard.hashing import gram_hashes, number_grams, word_hashes_at
+from clearance.guard import kernels
+from clearance.guard.hashing import GRAM_MULT, gram_hashes, number_grams, word_hashes_at
 from clearance.guard.index import (
     DocumentRef,
     IndexParams,
@@ -30,6 +31,7 @@ from clearance.guard.index import (
     write_segment,
 )
 from clearance.guard.normalize import Mode, to_bytes
+from clearance.guard.packed import MAX_DOCUMENTS, truncate
 from clearance.model.errors import RunError
 from clearance.readers import read_shard
 from clearance.readers.plan import plan_sources
@@ -100,8 +102,11 @@ def hash_batch(
     words, starts, numeric = word_hashes_at(data)
     if words.size < n:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
+    # each document's first word (and the end): the words starting before it
+    first_word = np.searchsorted(starts, np.append(doc_starts, len(data) + 1), side="left")
+    if kernels.available():  # the same hashes in one compiled pass
+        return kernels.stored_grams(words, numeric, first_word, n, step, GRAM_MULT)
     word_doc = np.searchsorted(doc_starts, starts, side="right") - 1
-    first_word = np.searchsorted(word_doc, np.arange(len(blobs)), side="left")
     grams = gram_hashes(words, n)
     gram_doc = word_doc[: grams.size]
     keep = (gram_doc == word_doc[n - 1 :]) & ~number_grams(numeric, n)
@@ -133,13 +138,14 @@ class _SegmentBuilder:
         self.bytes_in += text.doc.bytes
         if self.blob_bytes >= BATCH_BYTES:
             self._hash_pending()
-        if self.entries >= SEGMENT_ENTRIES:
+        if self.entries >= SEGMENT_ENTRIES or len(self.documents) >= MAX_DOCUMENTS:
             self.flush()
 
     def _hash_pending(self) -> None:
         if not self.blobs:
             return
-        keys, docs = hash_batch(self.blobs, self.manifest.params)
+        hashes, docs = hash_batch(self.blobs, self.manifest.params)
+        keys = truncate(hashes)
         docs += len(self.documents) - len(self.blobs)
         if self.allow.size:
             allowed = contains(self.allow, keys)
@@ -168,12 +174,19 @@ class _SegmentBuilder:
 
 
 def allow_keys(inputs: Sequence[str], params: IndexParams) -> U64:
-    """Every n-gram (stride 1) of the allowlisted texts."""
+    """Every n-gram (stride 1) of the allowlisted texts, as stored keys (``truncate``)."""
     summary = BuildSummary(index="")
     keys: list[U64] = []
-    for text in read_texts(inputs, summary):
-        grams, _ = hash_batch([to_bytes(text.text, params.mode)], params, stride=1)
-        keys.append(grams)
+    blobs: list[bytes] = []
+    size = 0
+    for text in read_texts(inputs, summary):  # hashed in batches: license rules are short
+        blobs.append(to_bytes(text.text, params.mode))
+        size += len(blobs[-1])
+        if size >= BATCH_BYTES:
+            keys.append(truncate(hash_batch(blobs, params, stride=1)[0]))
+            blobs, size = [], 0
+    if blobs:
+        keys.append(truncate(hash_batch(blobs, params, stride=1)[0]))
     return np.unique(np.concatenate(keys)) if keys else np.empty(0, np.uint64)
 
 
@@ -256,10 +269,16 @@ def merge_index(out: str | Path) -> BuildSummary:
     bytes_in = 0
     for entry, folder in iter_segments(index, manifest):
         segment = Segment.open(folder)
-        keys.append(np.asarray(segment.keys))
-        docs.append(np.asarray(segment.docs, dtype=np.int64) + len(documents))
+        segment_keys, segment_docs = segment.packed.decode()
+        keys.append(segment_keys)
+        docs.append(segment_docs + len(documents))
         documents.extend(segment.documents)
         bytes_in += int(entry["bytes_in"])
+    if len(documents) > MAX_DOCUMENTS:
+        raise RunError(
+            f"{len(documents):,} documents do not fit one segment (at most {MAX_DOCUMENTS:,}); "
+            "leaving the segments as they are"
+        )
     old = [str(s["name"]) for s in manifest.segments]
     name = next_segment_name(manifest)
     entry = write_segment(

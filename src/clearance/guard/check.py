@@ -22,8 +22,9 @@ import numpy.typing as npt
 from clearance.detectors.base import Detector, instantiate, registry, resolve
 from clearance.guard.claims import Claim, ClaimsChecker
 from clearance.guard.hashing import gram_hashes, number_grams, word_hashes_at
-from clearance.guard.index import Manifest, Segment, contains, read_allow
+from clearance.guard.index import Manifest, Segment, open_allow
 from clearance.guard.normalize import units_with_offsets
+from clearance.guard.packed import PackedKeys, truncate
 from clearance.guard.policy import VERDICT_ORDER, Policy, VerdictName
 from clearance.model.errors import ConfigError
 from clearance.model.finding import Finding, error_finding
@@ -105,7 +106,7 @@ class Guard:
     index: Path
     manifest: Manifest
     segments: list[Segment]
-    allow: npt.NDArray[np.uint64]
+    allow: PackedKeys | None
     policy: Policy = field(default_factory=lambda: Policy())
     detectors: list[Detector] = field(default_factory=list)
     claims: ClaimsChecker | None = None
@@ -134,12 +135,12 @@ class Guard:
                 f"run-level detector(s) cannot screen one output: "
                 f"{', '.join(d.name for d in run_level)}"
             )
-        allow = read_allow(path)
+        allow = open_allow(path, in_memory=in_memory)
         return cls(
             index=path,
             manifest=manifest,
             segments=segments,
-            allow=np.asarray(allow) if in_memory else allow,
+            allow=allow,
             policy=policy or Policy(),
             detectors=item_level,
             claims=claims,
@@ -203,12 +204,12 @@ class Guard:
         # all-number n-grams are never stored, so never looked up
         order = np.flatnonzero(~number_grams(numeric, n))
         order = order[np.argsort(grams[order])]
-        needles = grams[order]
+        needles = truncate(grams[order])
         chains: list[tuple[int, int, int, tuple[int, int]]] = []  # start, end, matched, doc
         for number, segment in enumerate(self.segments):
             found, docs = segment.lookup(needles)
-            if found.size and self.allow.size:  # the allowlist is only asked about hits
-                keep = ~contains(self.allow, needles[found])
+            if found.size and self.allow is not None:  # only asked about hits
+                keep = ~self.allow.contains(needles[found])
                 found, docs = found[keep], docs[keep]
             if found.size == 0:
                 continue

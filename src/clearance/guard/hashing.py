@@ -1,7 +1,8 @@
 """Vectorised 64-bit hashes of words and word n-grams (numpy, no Python loop per word).
 
 Why our own code: the index is the product, and the per-word Python loop of a hashing
-library (``hashlib``, ``xxhash``) costs more than the rest of the build together. A word is
+library (``hashlib``, ``xxhash``) costs more than the rest of the build together. With the
+``guard-fast`` extra (numba) ``kernels`` computes the same hashes in one compiled pass. A word is
 read as 8-byte lanes gathered straight from the byte buffer (a handful of array operations
 per word, none per byte beyond finding the word boundaries), then finalised with
 MurmurHash3's 64-bit mixer; an n-gram hash is a sum of word hashes times
@@ -16,12 +17,14 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from clearance.guard import kernels
+
 U64 = npt.NDArray[np.uint64]
 
 _SEED: Final = 0x636C656172616E63  # "clearanc"
 _rng = np.random.Generator(np.random.PCG64(_SEED))
 #: odd multipliers, one per n-gram position (up to 32-grams).
-_GRAM_MULT: Final = _rng.integers(0, 2**63, size=32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+GRAM_MULT: Final = _rng.integers(0, 2**63, size=32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 #: words up to MAX_LANES * 8 bytes are hashed as 8-byte lanes; longer ones with BLAKE2b.
 MAX_LANES: Final = 32
 _LANE_MULT: Final = _rng.integers(0, 2**63, size=MAX_LANES, dtype=np.uint64) * np.uint64(
@@ -59,6 +62,8 @@ def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64], B]:
     gather per lane, bytes past the word masked off), each lane times its own odd constant,
     plus the length, then mixed by ``fmix64``: work per word, not per byte.
     """
+    if kernels.available():  # memory per word, not per byte: no need to cut
+        return _chunk_hashes(np.frombuffer(data, np.uint8))
     view = memoryview(data)
     parts: list[U64] = []
     offsets: list[npt.NDArray[np.int64]] = []
@@ -82,6 +87,34 @@ def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64], B]:
 
 
 def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64], B]:
+    if kernels.available():
+        hashes, starts, ends, numeric = kernels.words(raw, _LANE_MULT, _LENGTH_MULT, MAX_LANES)
+        for i in np.flatnonzero(ends - starts > MAX_LANES * 8).tolist():
+            start, end = int(starts[i]), int(ends[i])
+            hashes[i] = fmix64(
+                np.array([_long_word(raw[start:end].tobytes())], np.uint64)
+                + np.array([end - start], np.uint64) * _LENGTH_MULT
+            )[0]
+        return hashes, starts, numeric
+    return _chunk_hashes_numpy(raw)
+
+
+def _long_word(word: bytes) -> int:
+    """Words over MAX_LANES * 8 bytes (rare): keyed BLAKE2b instead of lanes."""
+    digest = hashlib.blake2b(word, digest_size=8, key=b"clearance-guard").digest()
+    return int.from_bytes(digest, "little")
+
+
+def _numeric(
+    raw: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+) -> B:
+    first, last = raw[starts], raw[ends - 1]
+    numeric: B = (first >= 48) & (first <= 57) & (last >= 48) & (last <= 57)
+    return numeric
+
+
+def _chunk_hashes_numpy(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64], B]:
+    """The reference implementation (numpy only); ``kernels.words`` computes the same."""
     is_word = np.zeros(raw.size + 2, bool)
     np.greater(raw, 32, out=is_word[1:-1])
     bounds = np.flatnonzero(is_word[1:] != is_word[:-1])  # alternating word starts and ends
@@ -102,14 +135,10 @@ def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64
         hashes[todo] += part * _LANE_MULT[lane]
         todo = todo[rest > 8]
         lane += 1
-    for i in todo.tolist():  # words over MAX_LANES * 8 bytes (rare): keyed BLAKE2b
-        word = raw[starts[i] : ends[i]].tobytes()
-        digest = hashlib.blake2b(word, digest_size=8, key=b"clearance-guard").digest()
-        hashes[i] = np.uint64(int.from_bytes(digest, "little"))
+    for i in todo.tolist():
+        hashes[i] = np.uint64(_long_word(raw[starts[i] : ends[i]].tobytes()))
     hashes += lengths.astype(np.uint64) * _LENGTH_MULT
-    first, last = raw[starts], raw[ends - 1]
-    numeric = (first >= 48) & (first <= 57) & (last >= 48) & (last <= 57)
-    return fmix64(hashes), starts, numeric
+    return fmix64(hashes), starts, _numeric(raw, starts, ends)
 
 
 def number_grams(numeric: B, n: int) -> B:
@@ -128,7 +157,7 @@ def gram_hashes(words: U64, n: int) -> U64:
     count = words.size - n + 1
     if count <= 0:
         return np.empty(0, np.uint64)
-    acc = words[:count] * _GRAM_MULT[0]
+    acc = words[:count] * GRAM_MULT[0]
     for k in range(1, n):
-        acc += words[k : k + count] * _GRAM_MULT[k]
+        acc += words[k : k + count] * GRAM_MULT[k]
     return fmix64(acc)

@@ -2,12 +2,17 @@
 
 ```
 INDEX/
-  manifest.json              format, mode, n, stride, segments, allowlist, counts
-  seg-000001/keys.npy        uint64 n-gram hashes, sorted (np.load(mmap_mode="r"))
-  seg-000001/docs.npy        uint16/uint32 document number (within the segment) per key
-  seg-000001/documents.jsonl one line per document: source, item_id, uri, bytes
-  allow/keys.npy             sorted unique hashes of every allowlisted n-gram (subtracted)
+  manifest.json              format, version, mode, n, stride, segments, allowlist, counts
+  seg-000001/records.npy     packed (key, document number) records, sorted by key (``packed``)
+  seg-000001/directory.npy   bucket offsets into the records
+  seg-000001/layout.json     bucket bits, document bits, record width
+  seg-000001/documents.jsonl.gz  one line per document: source, item_id, uri, bytes
+  allow/                     every allowlisted n-gram, the same packing without documents
 ```
+
+Format 2 (this one) packs ~7 bytes per entry; format 1 stored a uint64 key and a uint16/32
+document per entry (10 bytes). An index of another format is refused with a message to
+rebuild it.
 
 Why our own format rather than a library: what the guard needs is narrow (exact lookups of
 64-bit keys with a document payload, appendable segments, zero start-up cost through
@@ -21,6 +26,7 @@ replaced atomically last, so a crash never leaves a half-written index that look
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -37,12 +43,15 @@ import numpy.typing as npt
 
 from clearance import __version__
 from clearance.guard.normalize import MODES, Mode
+from clearance.guard.packed import PackedKeys
 from clearance.model.errors import ConfigError, RunError
 
 FORMAT: Final = "clearance-guard-index"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 HASH_NAME: Final = "lanes64-fmix64/v1"
 MANIFEST: Final = "manifest.json"
+#: the documents table, gzip-compressed (its lines repeat source and uri: ~10x smaller)
+DOCUMENTS: Final = "documents.jsonl.gz"
 #: at most this many documents are kept per n-gram; boilerplate beyond it names a sample.
 MAX_DOCS_PER_KEY: Final = 32
 
@@ -110,10 +119,15 @@ class Manifest:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"unreadable index manifest: {exc}", file=str(path)) from exc
-        if data.get("format") != FORMAT or data.get("hash") != HASH_NAME:
-            raise ConfigError("not a clearance guard index or another hash", file=str(path))
-        if data.get("version") != FORMAT_VERSION:
-            raise ConfigError(f"index format version {data.get('version')}", file=str(path))
+        if data.get("format") != FORMAT:
+            raise ConfigError("not a clearance guard index", file=str(path))
+        if data.get("version") != FORMAT_VERSION or data.get("hash") != HASH_NAME:
+            raise ConfigError(
+                f"index format {data.get('version')} ({data.get('hash')}) is not the format "
+                f"this clearance reads ({FORMAT_VERSION}, {HASH_NAME}): rebuild it with "
+                f"`clearance guard build`",
+                file=str(path),
+            )
         params = IndexParams(mode=data["mode"], n=int(data["n"]), stride=int(data["stride"]))
         return cls(
             params=params,
@@ -153,16 +167,16 @@ def write_segment(
     documents: Sequence[DocumentRef],
     bytes_in: int,
 ) -> dict[str, Any]:
-    """Sort and write one segment; returns its manifest entry. Duplicate pairs are dropped."""
+    """Sort and write one segment of ``truncate``d keys; returns its manifest entry.
+    Duplicate pairs are dropped."""
     keys, docs = sort_entries(keys, docs)
-    dtype = np.uint16 if len(documents) <= 0xFFFF else np.uint32
+    packed = PackedKeys.encode(keys, docs, len(documents))
     tmp = Path(tempfile.mkdtemp(dir=index, prefix=f".{name}."))
     try:
-        np.save(tmp / "keys.npy", keys)
-        np.save(tmp / "docs.npy", docs.astype(dtype))
-        with (tmp / "documents.jsonl").open("w", encoding="utf-8") as out:
+        packed.write(tmp)
+        with gzip.open(tmp / DOCUMENTS, "wt", encoding="utf-8", compresslevel=6) as out:
             for doc in documents:
-                out.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+                out.write(json.dumps(vars(doc), ensure_ascii=False) + "\n")
         os.replace(tmp, index / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -180,16 +194,26 @@ def sort_entries(keys: U64, docs: npt.NDArray[np.int64]) -> tuple[U64, npt.NDArr
     """Entries sorted by (key, doc), exact duplicates dropped, at most MAX_DOCS_PER_KEY docs."""
     if keys.size == 0:
         return keys, docs
-    order = np.lexsort((docs, keys))
+    order = np.argsort(keys)  # not stable, but several times faster than lexsort
     keys, docs = keys[order], docs[order]
+    new_key = np.ones(keys.size, bool)
+    new_key[1:] = keys[1:] != keys[:-1]
+    if new_key.all():
+        return keys, docs
+    # documents in order within runs of equal keys: sort (key rank, doc) packed in one uint64
+    rank = np.cumsum(new_key, dtype=np.uint64)
+    pairs = np.sort((rank << np.uint64(32)) | docs.astype(np.uint64))
+    docs = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
     keep = np.ones(keys.size, bool)
-    keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+    keep[1:] = pairs[1:] != pairs[:-1]
     keys, docs = keys[keep], docs[keep]
     new_key = np.ones(keys.size, bool)
     new_key[1:] = keys[1:] != keys[:-1]
-    group_start = np.maximum.accumulate(np.where(new_key, np.arange(keys.size), 0))
-    rank = np.arange(keys.size) - group_start
-    capped = rank < MAX_DOCS_PER_KEY
+    group_start = np.flatnonzero(new_key)
+    sizes = np.diff(group_start, append=keys.size)
+    if sizes.max() <= MAX_DOCS_PER_KEY:
+        return keys, docs
+    capped = (np.arange(keys.size) - np.repeat(group_start, sizes)) < MAX_DOCS_PER_KEY
     return keys[capped], docs[capped]
 
 
@@ -198,10 +222,10 @@ def segment_bytes(folder: Path) -> int:
 
 
 def write_allow(index: Path, keys: U64) -> int:
-    """Write the allowlist (sorted unique); returns how many keys it holds."""
+    """Write the allowlist (``truncate``d keys); returns how many distinct keys it holds."""
     keys = np.unique(keys)
     tmp = Path(tempfile.mkdtemp(dir=index, prefix=".allow."))
-    np.save(tmp / "keys.npy", keys)
+    PackedKeys.encode(keys, np.zeros(keys.size, np.int64), 1).write(tmp)
     old = index / "allow"
     if old.exists():
         shutil.rmtree(old)
@@ -209,12 +233,20 @@ def write_allow(index: Path, keys: U64) -> int:
     return int(keys.size)
 
 
+def open_allow(index: Path, *, in_memory: bool = False) -> PackedKeys | None:
+    folder = index / "allow"
+    if not (folder / "layout.json").is_file():
+        return None
+    try:
+        return PackedKeys.read(folder, in_memory=in_memory)
+    except (OSError, ValueError) as exc:
+        raise RunError(f"index allowlist {folder} is damaged: {exc}") from exc
+
+
 def read_allow(index: Path) -> U64:
-    path = index / "allow" / "keys.npy"
-    if not path.is_file():
-        return np.empty(0, np.uint64)
-    keys: U64 = np.load(path, mmap_mode="r")
-    return keys
+    """The allowlist's keys, sorted (in memory)."""
+    allow = open_allow(index)
+    return allow.decode()[0] if allow is not None else np.empty(0, np.uint64)
 
 
 def contains(sorted_keys: U64, keys: U64) -> npt.NDArray[np.bool_]:
@@ -232,46 +264,29 @@ class Segment:
     """One segment, memory-mapped; its documents table is read on first use."""
 
     folder: Path
-    keys: U64
-    docs: npt.NDArray[np.unsignedinteger[Any]]
+    packed: PackedKeys
     _documents: list[DocumentRef] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, folder: Path, *, in_memory: bool = False) -> Segment:
         try:
-            keys = np.load(folder / "keys.npy", mmap_mode=None if in_memory else "r")
-            docs = np.load(folder / "docs.npy", mmap_mode=None if in_memory else "r")
-        except (OSError, ValueError) as exc:
+            return cls(folder, PackedKeys.read(folder, in_memory=in_memory))
+        except (OSError, ValueError, TypeError) as exc:
             raise RunError(f"index segment {folder} is damaged: {exc}") from exc
-        if keys.dtype != np.uint64 or keys.shape != docs.shape:
-            raise RunError(f"index segment {folder} is damaged: keys and docs disagree")
-        return cls(folder, keys, docs)
 
     @property
     def documents(self) -> list[DocumentRef]:
         with self._lock:  # service threads may ask at the same time
             if self._documents is None:
-                with (self.folder / "documents.jsonl").open(encoding="utf-8") as lines:
+                with gzip.open(self.folder / DOCUMENTS, "rt", encoding="utf-8") as lines:
                     self._documents = [DocumentRef(**json.loads(line)) for line in lines]
             return self._documents
 
-    def lookup(self, grams: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """(gram index, document number) for every stored match of ``grams``."""
-        if self.keys.size == 0 or grams.size == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        lo = np.searchsorted(self.keys, grams, side="left")
-        at = np.minimum(lo, self.keys.size - 1)
-        hit = np.flatnonzero(self.keys[at] == grams)
-        if hit.size == 0:
-            return hit, hit
-        hi = np.searchsorted(self.keys, grams[hit], side="right")
-        counts = hi - lo[hit]
-        which = np.repeat(hit, counts)
-        # positions lo..hi-1 of each hit, flattened
-        first = np.repeat(lo[hit] - np.cumsum(counts) + counts, counts)
-        positions = first + np.arange(which.size)
-        return which, np.asarray(self.docs[positions], dtype=np.int64)
+    def lookup(self, keys: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(index into ``keys``, document number) for every stored match of ``keys``
+        (``truncate``d n-gram hashes)."""
+        return self.packed.lookup(keys)
 
 
 def iter_segments(index: Path, manifest: Manifest) -> Iterable[tuple[dict[str, Any], Path]]:
