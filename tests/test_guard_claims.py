@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -379,6 +380,42 @@ def test_person_spans_come_from_a_registered_pii_detector(
     result = guard.check("bo ek was arrested.")
     assert [c.entity.text for c in result.claims] == ["bo ek"]
     assert result.verdict == "block"
+
+
+class _CountingPersons(_LowerCasePersons):
+    """The same recogniser, counting the outputs it is run on."""
+
+    name = "test-counting-persons"
+    calls: ClassVar[list[str]] = []
+
+    def detect(self, item: Item) -> Iterator[Finding]:
+        self.calls.append(item.text)
+        yield from super().detect(item)
+
+
+def test_person_detector_runs_only_when_needed_and_once(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person recogniser costs more than the rules: a clean output never runs it, and
+    in the guard its findings are reused even when it found no one."""
+    base.registry()
+    monkeypatch.setitem(base._REGISTRY, _CountingPersons.name, _CountingPersons)
+    monkeypatch.setattr(_CountingPersons, "calls", [])
+    checker = ClaimsChecker.create(person_detector=_CountingPersons.name)
+    assert checker.check("The weather was fine and the harbour was calm all day.") == []
+    assert _CountingPersons.calls == []
+    assert [c.entity.text for c in checker.check("ada quinn was convicted.")] == ["ada quinn"]
+    assert len(_CountingPersons.calls) == 1
+    guard = Guard.open(index, detectors=[_CountingPersons.name], claims=checker)
+    _CountingPersons.calls.clear()
+    assert guard.check("The company went bust last year.").claims == ()
+    assert len(_CountingPersons.calls) == 1  # by the guard; the claims check reused it
+    result = guard.check("bo ek was arrested. Martin Keller was jailed.")
+    assert [(c.entity.text, c.entity.source) for c in result.claims] == [
+        ("bo ek", "pii"),
+        ("Martin Keller", "caps"),
+    ]
+    assert len(_CountingPersons.calls) == 2
 
 
 def test_hostile_inputs() -> None:

