@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from clearance.detectors import base
 from clearance.detectors.base import Detector
 from clearance.guard import Guard, build_index
-from clearance.guard.claims import ClaimsChecker, ClaimsPolicy, References, load_names, sentences
+from clearance.guard.claims import (
+    ClaimsChecker,
+    ClaimsPolicy,
+    Lexicon,
+    References,
+    load_names,
+    sentences,
+)
+from clearance.guard.claims.rules import builtin_lexicon
 from clearance.model.errors import ConfigError
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -463,3 +471,52 @@ def test_offsets_always_point_into_the_text(text: str) -> None:
         assert claim.end <= len(text)
         assert text[claim.entity.start : claim.entity.end] == claim.entity.text
         assert text[claim.predicate_start : claim.predicate_end] == claim.predicate
+
+
+TRICKY = {
+    "categories": {
+        "crime": ["(?:a|the)\\s+crook", "arrest(?:ed)?", "ab|cd", "(?:on\\s+)?bail", "x\\w+y"],
+        "fraud": ["a\\s+fraud", "(?:stole|sto+d)", "(?:ab|cd)e", "[bc]ribe", "arrested\\s+for"],
+        "sexual": ["an\\s+affair", "(?:on|in)\\s+bed", "th(?:e|is)\\s+crook", "b?ail"],
+    },
+    "hedges": ["alleged(?:ly)?", "(?:is|was)\\s+said"],
+    "fiction": ["in\\s+the\\s+(?:film|novel)", "all(?:eg)?ory"],
+    "sentence_negators": ["denied", "(?:all)?\\s*allegations?\\s+dropped"],
+    "local_negators": ["not"],
+    "speech_verbs": ["said"],
+}
+
+
+@pytest.mark.parametrize("lexicon", ["builtin", "tricky"])
+def test_categories_and_cues_tried_by_first_characters_agree_with_trying_all(
+    lexicon: str,
+) -> None:
+    """Only the lists that can start at a match are tried (for speed): the result must be
+    what trying every list gives, whatever the terms look like."""
+    lex = builtin_lexicon() if lexicon == "builtin" else Lexicon.parse(TRICKY, "test")
+    text = " ".join(row[0] for row in TABLE) + (
+        " the crook was on bail; ab cde abe cd stood stole bribe cribe xzy xy an affair "
+        "in bed this crook ail bail arrested for arrested allegedly allegory all allegations "
+        "dropped allegations dropped is said was said denied in the novel alleged"
+    )
+    low = text.lower()
+    assert lex.combined is not None and lex.cues is not None
+    for m in lex.combined.finditer(low):
+        every = [(n, p.match(low, m.start())) for n, p in lex.categories.items()]
+        best = max(
+            ((n, x.end()) for n, x in every if x), key=lambda t: t[1], default=None
+        )  # max keeps the first of equal ends, as categorise does
+        assert lex.categorise(low, m.start(), m.end()) == best
+        assert lex.categorise(low, m.start()) == best
+    lists = {
+        "hedges": lex.hedges,
+        "fiction": lex.fiction,
+        "sentence_negators": lex.sentence_negators,
+    }
+    for m in lex.cues.finditer(low):
+        tried = dict(lex.cue_lists(low, m.start()))
+        for name, pattern in lists.items():
+            found = pattern.match(low, m.start())
+            assert (found is None) or name in tried
+            if len(tried) == 1 and name in tried:
+                assert found is not None and found.end() == m.end()

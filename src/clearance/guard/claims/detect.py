@@ -206,7 +206,11 @@ class ClaimFinder:
         lists = {"hedges": cues.hedges, "fiction": cues.fiction, "sentence_negators": cues.negators}
         for m in self.lex.cues.finditer(low):
             at = m.start()
-            for name, pattern in self.lex.cue_lists(low[at]):
+            tried = self.lex.cue_lists(low, at)
+            if len(tried) == 1:  # that list's pattern would take the same branch (see categorise)
+                lists[tried[0][0]].append((at, m.end(), m.group()))
+                continue
+            for name, pattern in tried:
                 found = pattern.match(low, at)
                 if found:
                     lists[name].append((found.start(), found.end(), found.group()))
@@ -217,7 +221,7 @@ class ClaimFinder:
         assert self.lex.combined is not None
         out: list[tuple[int, int, str]] = []
         for m in self.lex.combined.finditer(text):
-            found = self.lex.categorise(text, m.start())
+            found = self.lex.categorise(text, m.start(), m.end())
             if found is not None:
                 out.append((m.start(), found[1], found[0]))
         return out
