@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
 
@@ -53,8 +53,10 @@ class Name:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
+    """An entity a sentence names. A named tuple: built for every capitalised run of every
+    sentence with a predicate, where a frozen dataclass cost 3x more."""
+
     text: str
     type: EntityType
     start: int
