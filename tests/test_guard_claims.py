@@ -3,6 +3,7 @@ support against trusted references, and the verdict they give."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -520,3 +521,84 @@ def test_categories_and_cues_tried_by_first_characters_agree_with_trying_all(
             assert (found is None) or name in tried
             if len(tried) == 1 and name in tried:
                 assert found is not None and found.end() == m.end()
+
+
+_PLAIN_END = re.compile(r"[.!?]+[\"'”’)]?(?=\s+[\"“'‘(]?[A-Z0-9])|\n\s*\n")  # noqa: RUF001
+_PLAIN_ABBREV = re.compile(
+    r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Capt|Rev|St|Inc|Corp|Co|Ltd|No|vs|etc)\.$"
+)
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]]:
+    """The plain definition the fast splitter must keep: a run of . ! ? then space and a
+    capital, quote or digit, unless the run starts with a full stop after an abbreviation
+    or an initial; or a blank line. Stripped, cut at 2,000 characters."""
+    out, pos = [], 0
+    ends = [
+        m.end()
+        for m in _PLAIN_END.finditer(text)
+        if not (
+            text[m.start()] == "."
+            and _PLAIN_ABBREV.search(text, max(0, m.start() - 4), m.start() + 1)
+        )
+    ]
+    for end in [*ends, len(text)]:
+        a, b = pos, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        while b - a > 2_000:
+            out.append((a, a + 2_000))
+            a += 2_000
+        if b > a:
+            out.append((a, b))
+        pos = end
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Mr",
+                "Mrs",
+                "Dr",
+                "P",
+                "A",
+                "x",
+                "etc",
+                "vs",
+                "No",
+                "St",
+                "Co",
+                "Capt",
+                "U.S.",
+                ".",
+                ".",
+                "!",
+                "?",
+                "..",
+                " ",
+                " ",
+                "\n",
+                "\n\n",
+                "\t",
+                '"',
+                "”",
+                ")",
+                "(",
+                "“",
+                "Word",
+                "word",
+                "1",
+                "İ",
+                "Hummr",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_sentence_splitting_keeps_the_plain_definition(text: str) -> None:
+    assert [(s.start, s.end) for s in sentences(text)] == _plain_sentences(text)
