@@ -188,14 +188,15 @@ class EntityFinder:
                     found.append(Entity(text[a:b], "person", a, b, "pii"))
                     taken.append((a, b))
         for m in _CAPS.finditer(text, start, end):
-            entity = self._classify(text, m.start(), m.end(), persons is not None)
-            if entity is not None and not _overlaps(entity.start, entity.end, taken):
+            entity = self._classify(text, m.start(), m.end())
+            if entity is not None and (not taken or not _overlaps(entity.start, entity.end, taken)):
                 found.append(entity)
                 taken.append((entity.start, entity.end))
-        found.sort(key=lambda e: e.start)
+        if len(found) > 1:
+            found.sort(key=_start)
         return found
 
-    def _classify(self, text: str, a: int, b: int, persons_given: bool) -> Entity | None:
+    def _classify(self, text: str, a: int, b: int) -> Entity | None:
         words = text[a:b].split()
         lex = self.lexicon
         while words and words[0] in lex.not_names:
@@ -204,19 +205,23 @@ class EntityFinder:
         if not words:
             return None
         # "Acme Widgets Ltd" / "Acme, Inc." : the suffix may follow a comma
-        tail = _TAIL.match(text, b, b + 16)
+        after = text[b : b + 1]
+        tail = _TAIL.match(text, b, b + 16) if after == "," or after.isspace() else None
         if tail and tail.group(1) in lex.org_suffixes and words[-1] not in lex.org_suffixes:
             return Entity(text[a : tail.end()].rstrip("."), "org", a, tail.end(), "suffix")
-        if any(w in lex.org_suffixes for w in words[1:]):
+        if len(words) < 2:
+            return None
+        if not lex.org_suffixes.isdisjoint(words[1:]):
             return Entity(text[a:b], "org", a, b, "suffix")
-        title = words[0].rstrip(".") in lex.titles
         # A name list only knows the names it holds: the capitalisation heuristic still
         # fills the gaps when a PII detector gave its PERSON spans (those come first).
-        if title and len(words) >= 2:
-            return Entity(text[a:b], "person", a, b, "caps")
-        if len(words) >= 2 and not title and all(w not in lex.not_names for w in words):
+        if words[0].rstrip(".") in lex.titles or lex.not_names.isdisjoint(words):
             return Entity(text[a:b], "person", a, b, "caps")
         return None
+
+
+def _start(entity: Entity) -> int:
+    return entity.start
 
 
 def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
