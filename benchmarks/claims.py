@@ -1,6 +1,7 @@
 """Claims check accuracy and cost: the rules vs a keyword list, same labelled set, same run.
 
-    .venv/bin/python benchmarks/claims.py [--split dev|heldout|all] [--errors] [--runs 300]
+    .venv/bin/python benchmarks/claims.py [--split dev|heldout|all|both] [--errors]
+        [--runs 300] [--repeat 3] [--outputs 50]
 
 Data: benchmarks/data/claims.jsonl (written for the project; see make_claims.py). A
 sentence's prediction is the set of claim categories the check reports for it. Per category:
@@ -10,13 +11,16 @@ included: they are still statements about the person, flagged in the output); a 
 is any allegation claim about a person. Then, on the verdict: assertive allegations should
 be flagged (review/block), negated and fiction forms should pass. The keyword baseline flags
 a sentence when one of its words occurs, with no entity, negation, hedge or fiction logic.
-Latency: a ~1,000-token output checked by a guard with and without the claims check.
+Latency: ~1,000-token outputs of three kinds (dense, mixed, clean), each checked by the
+same guard with and without the claims check, back to back; see ``latency``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import statistics
 import tempfile
 import time
 from collections import defaultdict
@@ -223,62 +227,106 @@ def report(name: str, rows: list[dict[str, Any]], s: dict[str, Any]) -> None:
     )
 
 
-def _text(rows: list[dict[str, Any]]) -> str:
-    parts, words = [], 0
-    for row in rows:  # ~1,000 whitespace tokens
-        parts.append(row["text"])
-        words += len(row["text"].split())
-        if words >= 1000:
-            break
-    return " ".join(parts)
+def _outputs(rows: list[dict[str, Any]], count: int, seed: int) -> list[str]:
+    """``count`` different outputs of about 1,000 whitespace tokens, sentences drawn at
+    random (seeded) from ``rows``."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        parts, words = [], 0
+        while words < 1000:
+            text = rng.choice(rows)["text"]
+            parts.append(text)
+            words += len(text.split())
+        out.append(" ".join(parts))
+    return out
 
 
-def latency(runs: int) -> None:
-    rows = load("all")
-    quiet = [r for r in rows if r["kind"] in ("neutral", "nonperson", "figure", "quote")]
+def _kinds(rows: list[dict[str, Any]], outputs: int) -> dict[str, list[str]]:
+    """Output kinds: every sentence a claim; one sentence in ten an allegation; none."""
+    claims = [r for r in rows if r["category"] != "none"]
+    clean = [r for r in rows if r["category"] == "none"]
     loud = [r for r in rows if r["kind"] == "allegation"]
-    mixed = [quiet[i % len(quiet)] if i % 10 else loud[i // 10] for i in range(400)]
-    texts = {"dense (every sentence a claim)": _text(rows), "mixed (1 in 10)": _text(mixed)}
+    quiet = [r for r in rows if r["kind"] in ("neutral", "nonperson", "figure", "quote")]
+    mixed = [quiet[i % len(quiet)] if i % 10 else loud[i // 10 % len(loud)] for i in range(400)]
+    return {
+        "dense (every sentence a claim)": _outputs(claims, outputs, 1),
+        "mixed (1 sentence in 10 an allegation)": _outputs(mixed, outputs, 2),
+        "clean (names, trigger words, no claim)": _outputs(clean, outputs, 3),
+    }
+
+
+def latency(runs: int, repeat: int, outputs: int) -> None:
+    """Added latency of the claims check: the same guard with and without it, on the same
+    output, back to back (paired), cycling through ``outputs`` different outputs per kind
+    after a warm-up pass over all of them. Two set-ups: the rules alone (no detectors, no
+    person recogniser), and ``guard check --claims`` as the CLI opens it (default detectors
+    pii-text and trademark; the claims check reuses pii-text's PERSON spans). Each
+    measurement is repeated ``repeat`` times; the median of the repeats' p99s is quoted."""
+    kinds = _kinds(load("all"), outputs)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
         (corpus / "a.txt").write_text("protected text about ships and harbours " * 200)
         build_index([str(corpus)], Path(tmp) / "idx")
-        plain = Guard.open(Path(tmp) / "idx", detectors=[])
-        claims = Guard.open(Path(tmp) / "idx", detectors=[], claims=ClaimsChecker())
-        for name, text in texts.items():
-            for guard in (plain, claims):
-                guard.check(text)
-            a: list[float] = []
-            b: list[float] = []
-            cpu: list[float] = []  # thread CPU time of the claims check alone
-            checker = claims.claims
-            assert checker is not None
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                plain.check(text)
-                t1 = time.perf_counter()
-                claims.check(text)
-                t2 = time.perf_counter()
-                c0 = time.thread_time()
-                checker.check(text)
-                cpu.append((time.thread_time() - c0) * 1000)
-                a.append((t1 - t0) * 1000)
-                b.append((t2 - t1) * 1000)
-            added = [y - x for x, y in zip(a, b, strict=True)]
-            print(
-                f"\n## latency, {name}: {len(text.split())} tokens, {len(text)} chars, {runs} runs"
-            )
-            print(f"guard check without claims: p50 {_q(a, 50):.2f} ms  p99 {_q(a, 99):.2f} ms")
-            print(f"guard check with claims:    p50 {_q(b, 50):.2f} ms  p99 {_q(b, 99):.2f} ms")
-            print(
-                f"added by claims (paired):   p50 {_q(added, 50):.2f} ms  "
-                f"p99 {_q(added, 99):.2f} ms"
-            )
-            print(
-                f"claims alone, thread CPU:   p50 {_q(cpu, 50):.2f} ms  p99 {_q(cpu, 99):.2f} ms"
-                " (time spent waiting for a core is not counted)"
-            )
+        setups = {
+            "rules alone": (
+                Guard.open(Path(tmp) / "idx", detectors=[]),
+                Guard.open(Path(tmp) / "idx", detectors=[], claims=ClaimsChecker()),
+            ),
+            "CLI default (pii-text, trademark)": (
+                Guard.open(Path(tmp) / "idx"),
+                Guard.open(Path(tmp) / "idx", claims=ClaimsChecker.create()),
+            ),
+        }
+        print(
+            f"\n## latency: {outputs} outputs per kind, {runs} paired runs per repeat, "
+            f"{repeat} repeat(s); ms; wall = perf_counter, CPU = thread_time"
+        )
+        print(
+            "setup | output kind | tokens | added wall p50 | added wall p99 (median; range) "
+            "| added CPU p50 | added CPU p99 (median; range) | guard alone wall p50/p99"
+        )
+        for setup, (plain, claims) in setups.items():
+            for kind, texts in kinds.items():
+                for text in texts:  # warm-up: every output once through both guards
+                    plain.check(text)
+                    claims.check(text)
+                stats = [_paired(plain, claims, texts, runs) for _ in range(repeat)]
+                med = [statistics.median(col) for col in zip(*stats, strict=True)]
+                tokens = statistics.median(len(t.split()) for t in texts)
+                print(
+                    f"{setup} | {kind} | {tokens:.0f} | {med[0]:.2f} | {med[1]:.2f} "
+                    f"({min(s[1] for s in stats):.2f}-{max(s[1] for s in stats):.2f}) | "
+                    f"{med[2]:.2f} | {med[3]:.2f} "
+                    f"({min(s[3] for s in stats):.2f}-{max(s[3] for s in stats):.2f}) | "
+                    f"{med[4]:.2f} / {med[5]:.2f}"
+                )
+
+
+def _paired(plain: Guard, claims: Guard, texts: list[str], runs: int) -> tuple[float, ...]:
+    """p50/p99 of the added wall and CPU time, and the plain guard's wall p50/p99."""
+    wall: list[float] = []
+    cpu: list[float] = []
+    base: list[float] = []
+    for i in range(runs):
+        text = texts[i % len(texts)]
+        t0, c0 = time.perf_counter(), time.thread_time()
+        plain.check(text)
+        t1, c1 = time.perf_counter(), time.thread_time()
+        claims.check(text)
+        t2, c2 = time.perf_counter(), time.thread_time()
+        base.append((t1 - t0) * 1000)
+        wall.append(((t2 - t1) - (t1 - t0)) * 1000)
+        cpu.append(((c2 - c1) - (c1 - c0)) * 1000)
+    return (
+        _q(wall, 50),
+        _q(wall, 99),
+        _q(cpu, 50),
+        _q(cpu, 99),
+        _q(base, 50),
+        _q(base, 99),
+    )
 
 
 def _q(values: list[float], pct: int) -> float:
@@ -290,14 +338,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="both", choices=("dev", "heldout", "all", "both"))
     parser.add_argument("--errors", action="store_true")
-    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=300, help="paired runs per repeat (0: none)")
+    parser.add_argument("--repeat", type=int, default=3, help="latency repeats (noise)")
+    parser.add_argument("--outputs", type=int, default=50, help="different outputs per kind")
     args = parser.parse_args()
     checker = ClaimsChecker()
     for split in ("dev", "heldout") if args.split == "both" else (args.split,):
         rows = load(split)
         report(split, rows, score(rows, checker, args.errors))
     if args.runs:
-        latency(args.runs)
+        latency(args.runs, args.repeat, args.outputs)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@ support against trusted references, and the verdict they give."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +15,15 @@ from hypothesis import strategies as st
 from clearance.detectors import base
 from clearance.detectors.base import Detector
 from clearance.guard import Guard, build_index
-from clearance.guard.claims import ClaimsChecker, ClaimsPolicy, References, load_names, sentences
+from clearance.guard.claims import (
+    ClaimsChecker,
+    ClaimsPolicy,
+    Lexicon,
+    References,
+    load_names,
+    sentences,
+)
+from clearance.guard.claims.rules import builtin_lexicon
 from clearance.model.errors import ConfigError
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -381,6 +391,42 @@ def test_person_spans_come_from_a_registered_pii_detector(
     assert result.verdict == "block"
 
 
+class _CountingPersons(_LowerCasePersons):
+    """The same recogniser, counting the outputs it is run on."""
+
+    name = "test-counting-persons"
+    calls: ClassVar[list[str]] = []
+
+    def detect(self, item: Item) -> Iterator[Finding]:
+        self.calls.append(item.text)
+        yield from super().detect(item)
+
+
+def test_person_detector_runs_only_when_needed_and_once(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person recogniser costs more than the rules: a clean output never runs it, and
+    in the guard its findings are reused even when it found no one."""
+    base.registry()
+    monkeypatch.setitem(base._REGISTRY, _CountingPersons.name, _CountingPersons)
+    monkeypatch.setattr(_CountingPersons, "calls", [])
+    checker = ClaimsChecker.create(person_detector=_CountingPersons.name)
+    assert checker.check("The weather was fine and the harbour was calm all day.") == []
+    assert _CountingPersons.calls == []
+    assert [c.entity.text for c in checker.check("ada quinn was convicted.")] == ["ada quinn"]
+    assert len(_CountingPersons.calls) == 1
+    guard = Guard.open(index, detectors=[_CountingPersons.name], claims=checker)
+    _CountingPersons.calls.clear()
+    assert guard.check("The company went bust last year.").claims == ()
+    assert len(_CountingPersons.calls) == 1  # by the guard; the claims check reused it
+    result = guard.check("bo ek was arrested. Martin Keller was jailed.")
+    assert [(c.entity.text, c.entity.source) for c in result.claims] == [
+        ("bo ek", "pii"),
+        ("Martin Keller", "caps"),
+    ]
+    assert len(_CountingPersons.calls) == 2
+
+
 def test_hostile_inputs() -> None:
     huge = "Martin Keller was jailed " + "and then more words " * 100_000  # no full stop
     claims = CHECKER.check(huge)
@@ -426,3 +472,133 @@ def test_offsets_always_point_into_the_text(text: str) -> None:
         assert claim.end <= len(text)
         assert text[claim.entity.start : claim.entity.end] == claim.entity.text
         assert text[claim.predicate_start : claim.predicate_end] == claim.predicate
+
+
+TRICKY = {
+    "categories": {
+        "crime": ["(?:a|the)\\s+crook", "arrest(?:ed)?", "ab|cd", "(?:on\\s+)?bail", "x\\w+y"],
+        "fraud": ["a\\s+fraud", "(?:stole|sto+d)", "(?:ab|cd)e", "[bc]ribe", "arrested\\s+for"],
+        "sexual": ["an\\s+affair", "(?:on|in)\\s+bed", "th(?:e|is)\\s+crook", "b?ail"],
+    },
+    "hedges": ["alleged(?:ly)?", "(?:is|was)\\s+said"],
+    "fiction": ["in\\s+the\\s+(?:film|novel)", "all(?:eg)?ory"],
+    "sentence_negators": ["denied", "(?:all)?\\s*allegations?\\s+dropped"],
+    "local_negators": ["not"],
+    "speech_verbs": ["said"],
+}
+
+
+@pytest.mark.parametrize("lexicon", ["builtin", "tricky"])
+def test_categories_and_cues_tried_by_first_characters_agree_with_trying_all(
+    lexicon: str,
+) -> None:
+    """Only the lists that can start at a match are tried (for speed): the result must be
+    what trying every list gives, whatever the terms look like."""
+    lex = builtin_lexicon() if lexicon == "builtin" else Lexicon.parse(TRICKY, "test")
+    text = " ".join(row[0] for row in TABLE) + (
+        " the crook was on bail; ab cde abe cd stood stole bribe cribe xzy xy an affair "
+        "in bed this crook ail bail arrested for arrested allegedly allegory all allegations "
+        "dropped allegations dropped is said was said denied in the novel alleged"
+    )
+    low = text.lower()
+    assert lex.combined is not None and lex.cues is not None
+    for m in lex.combined.finditer(low):
+        every = [(n, p.match(low, m.start())) for n, p in lex.categories.items()]
+        best = max(
+            ((n, x.end()) for n, x in every if x), key=lambda t: t[1], default=None
+        )  # max keeps the first of equal ends, as categorise does
+        assert lex.categorise(low, m.start(), m.end()) == best
+        assert lex.categorise(low, m.start()) == best
+    lists = {
+        "hedges": lex.hedges,
+        "fiction": lex.fiction,
+        "sentence_negators": lex.sentence_negators,
+    }
+    for m in lex.cues.finditer(low):
+        tried = dict(lex.cue_lists(low, m.start()))
+        for name, pattern in lists.items():
+            found = pattern.match(low, m.start())
+            assert (found is None) or name in tried
+            if len(tried) == 1 and name in tried:
+                assert found is not None and found.end() == m.end()
+
+
+_PLAIN_END = re.compile(r"[.!?]+[\"'”’)]?(?=\s+[\"“'‘(]?[A-Z0-9])|\n\s*\n")  # noqa: RUF001
+_PLAIN_ABBREV = re.compile(
+    r"(?:\b[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Capt|Rev|St|Inc|Corp|Co|Ltd|No|vs|etc)\.$"
+)
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]]:
+    """The plain definition the fast splitter must keep: a run of . ! ? then space and a
+    capital, quote or digit, unless the run starts with a full stop after an abbreviation
+    or an initial; or a blank line. Stripped, cut at 2,000 characters."""
+    out, pos = [], 0
+    ends = [
+        m.end()
+        for m in _PLAIN_END.finditer(text)
+        if not (
+            text[m.start()] == "."
+            and _PLAIN_ABBREV.search(text, max(0, m.start() - 4), m.start() + 1)
+        )
+    ]
+    for end in [*ends, len(text)]:
+        a, b = pos, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        while b - a > 2_000:
+            out.append((a, a + 2_000))
+            a += 2_000
+        if b > a:
+            out.append((a, b))
+        pos = end
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Mr",
+                "Mrs",
+                "Dr",
+                "P",
+                "A",
+                "x",
+                "etc",
+                "vs",
+                "No",
+                "St",
+                "Co",
+                "Capt",
+                "U.S.",
+                ".",
+                ".",
+                "!",
+                "?",
+                "..",
+                " ",
+                " ",
+                "\n",
+                "\n\n",
+                "\t",
+                '"',
+                "”",
+                ")",
+                "(",
+                "“",
+                "Word",
+                "word",
+                "1",
+                "İ",
+                "Hummr",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_sentence_splitting_keeps_the_plain_definition(text: str) -> None:
+    assert [(s.start, s.end) for s in sentences(text)] == _plain_sentences(text)

@@ -291,7 +291,8 @@ class Guard:
         if self.claims is None:
             return []
         try:
-            return self.claims.check(text, findings=findings, output_id=output_id)
+            ran = [d.name for d in self.detectors]  # their findings are reused, not redone
+            return self.claims.check(text, findings=findings, output_id=output_id, ran=ran)
         except Exception as exc:  # a rules bug must not hide the other checks: review
             findings.append(
                 error_finding(

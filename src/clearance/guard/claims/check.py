@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,12 +70,23 @@ class ClaimsChecker:
         )
 
     def check(
-        self, text: str, *, findings: Iterable[Finding] | None = None, output_id: str = "output"
+        self,
+        text: str,
+        *,
+        findings: Iterable[Finding] | None = None,
+        output_id: str = "output",
+        ran: Collection[str] = (),
     ) -> list[Claim]:
         """Claims with verdicts. ``findings`` from the guard's own detectors are reused for
-        PERSON spans when the person detector already ran on this output."""
-        persons = self._persons(text, findings, output_id)
-        claims = self.finder.find(text, persons)
+        PERSON spans when the person detector already ran on this output (``ran`` names the
+        detectors that did). The person detector runs only when a sentence holds a
+        predicate: a clean output costs the rules' whole-text passes alone."""
+        if self.person_detector is None:
+            claims = self.finder.find(text)
+        else:
+            claims = self.finder.find(
+                text, lazy_persons=lambda: self._persons(text, findings, output_id, ran)
+            )
         for claim in claims:
             if self.references is not None:
                 claim.reference = self.references.support(
@@ -87,13 +98,13 @@ class ClaimsChecker:
         return claims
 
     def _persons(
-        self, text: str, findings: Iterable[Finding] | None, output_id: str
+        self, text: str, findings: Iterable[Finding] | None, output_id: str, ran: Collection[str]
     ) -> list[tuple[int, int]] | None:
         if self.person_detector is None:
             return None
         if findings is not None:
             reused = [f for f in findings if f.detector == self.person_detector.name]
-            if reused:
+            if reused or self.person_detector.name in ran:
                 return person_spans(reused)
         item = Item.from_text(
             source="output",

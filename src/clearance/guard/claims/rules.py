@@ -52,12 +52,138 @@ def _by_first_letter(terms: list[str]) -> str:
     groups: dict[str, list[str]] = {}
     other: list[str] = []
     for term in sorted(terms, key=len, reverse=True):
-        if term[0].isalpha() and (len(term) == 1 or term[1] not in "?*+{|"):
-            groups.setdefault(term[0], []).append(term[1:])
+        first = _plain_first(term)
+        if first is not None:
+            groups.setdefault(first, []).append(term[1:])
         else:
             other.append(term)
     parts = [f"{c}(?:{'|'.join(f'(?:{r})' for r in rest)})" for c, rest in sorted(groups.items())]
     return "|".join(parts + [f"(?:{t})" for t in other])
+
+
+def _plain_first(term: str) -> str | None:
+    """The literal first character of every match of ``term`` (as ``_by_first_letter``
+    groups it), or None when the term may start otherwise."""
+    if term[0].isalpha() and (len(term) == 1 or term[1] not in "?*+{|"):
+        return term[0]
+    return None
+
+
+Tried = tuple[tuple[str, re.Pattern[str]], ...]  # (category, pattern) pairs, in order
+
+
+def _first_chars(
+    terms: dict[str, list[str]], cats: dict[str, re.Pattern[str]]
+) -> tuple[dict[str, Tried], Tried]:
+    """Which lists to try for a match starting with given characters: keys are the first
+    two characters (or one, for a term whose literal start is one character long); a list
+    with a term whose start is not worked out is tried everywhere. In the lists' order, so
+    that ties resolve as when all are tried."""
+    two: dict[str, set[str]] = {}
+    one: dict[str, set[str]] = {}
+    anywhere: set[str] = set()
+    for name, ts in terms.items():
+        for t in ts:
+            starts = _prefixes(t)
+            if starts is None:
+                anywhere.add(name)
+            for p in starts or ():
+                (two if len(p) >= 2 else one).setdefault(p[:2], set()).add(name)
+
+    def ordered(names: set[str]) -> Tried:
+        return tuple((n, cats[n]) for n in cats if n in names or n in anywhere)
+
+    index = {k: ordered(v | one.get(k[0], set())) for k, v in two.items()}
+    index.update({k: ordered(v) for k, v in one.items()})
+    return index, ordered(set())
+
+
+_META = frozenset("\\.^$*+?{}[]()|")
+
+
+def _prefixes(term: str) -> set[str] | None:
+    """Literal strings one of which every match of ``term`` starts with, read from its
+    text (a literal run, or a leading ``(?:a|b)`` group, maybe optional); None when that is
+    not worked out. Only ever used to skip lists that cannot match, so it may be short."""
+    if not term:
+        return None
+    parts = _split_top(term)
+    if len(parts) > 1:  # a bare a|b: ``_by_first_letter`` may group it under its letter
+        if _plain_first(term) is not None:
+            return {term[0]}
+        return _union([_prefixes(p) for p in parts])
+    if term.startswith("(?:"):
+        close = _group_end(term)
+        if close is None:
+            return None
+        alts = _split_top(term[3:close])
+        optional = "" in alts
+        out = _union([_prefixes(alt) for alt in alts if alt])
+        rest = term[close + 1 :]
+        if rest[:1] in ("?", "*"):
+            optional, rest = True, rest[1:].removeprefix("?").removeprefix("+")
+        elif rest[:1] == "{":
+            return None
+        if out is None or not optional:
+            return out
+        return _union([out, _prefixes(rest)])
+    i = 0
+    while i < len(term) and term[i] not in _META:
+        i += 1
+    literal = term[: i - 1] if i < len(term) and term[i] in "?*{" else term[:i]
+    return {literal} if literal else None
+
+
+def _union(sets: list[set[str] | None]) -> set[str] | None:
+    if not sets or any(s is None for s in sets):
+        return None
+    return {p for s in sets if s is not None for p in s}
+
+
+def _group_end(term: str) -> int | None:
+    """Index of the ``)`` that closes the group opening ``term``; None if unbalanced."""
+    depth, i = 0, 0
+    while i < len(term):
+        c = term[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            j = i + 2 if term[i + 1 : i + 2] in ("]", "^") else i + 1
+            while j < len(term) and term[j] != "]":
+                j += 2 if term[j] == "\\" else 1
+            i = j
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _split_top(inner: str) -> list[str]:
+    """``inner`` split at the ``|`` that are not inside a nested group, class or escape."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(inner):
+        c = inner[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            j = i + 2 if inner[i + 1 : i + 2] in ("]", "^") else i + 1
+            while j < len(inner) and inner[j] != "]":
+                j += 2 if inner[j] == "\\" else 1
+            i = j
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+        i += 1
+    parts.append(inner[start:])
+    return parts
 
 
 @dataclass(frozen=True)
@@ -77,15 +203,49 @@ class Lexicon:
     topic_after: frozenset[str] = frozenset()
     combined: re.Pattern[str] | None = None  # every category's terms in one alternation
     cues: re.Pattern[str] | None = None  # hedges, fiction markers, sentence negators
+    #: first two (or one) characters -> the categories whose terms can start with them (a
+    #: category with a term whose start is not worked out is under every key)
+    by_first: dict[str, Tried] | None = None
+    any_first: Tried = ()
+    #: the same for the cue lists (named hedges, fiction, sentence_negators)
+    cue_first: dict[str, Tried] | None = None
+    cue_any: Tried = ()
 
-    def categorise(self, low: str, start: int) -> tuple[str, int] | None:
-        """The category of the term at ``start`` (the longest match wins) and its end."""
+    def candidates(self, low: str, start: int) -> Tried:
+        """The categories whose terms can start at ``start`` (by its first characters)."""
+        if self.by_first is None:
+            return tuple(self.categories.items())
+        return self.by_first.get(low[start : start + 2]) or self.by_first.get(
+            low[start : start + 1], self.any_first
+        )
+
+    def categorise(self, low: str, start: int, end: int = -1) -> tuple[str, int] | None:
+        """The category of the term at ``start`` (the longest match wins) and its end.
+        Only the categories with a term that can start there are tried. ``end``: where the
+        ``combined`` pattern's match starting there ends; when one category alone can match
+        there, the combined pattern took the same branch as that category's would (same
+        terms, same order), so that is its end and nothing is matched again."""
+        tried = self.candidates(low, start)
+        if end >= 0 and len(tried) == 1:
+            return tried[0][0], end
         best: tuple[str, int] | None = None
-        for name, pattern in self.categories.items():
+        for name, pattern in tried:
             m = pattern.match(low, start)
             if m and (best is None or m.end() > best[1]):
                 best = (name, m.end())
         return best
+
+    def cue_lists(self, low: str, start: int) -> Tried:
+        """The cue lists (hedges, fiction, sentence_negators) a cue at ``start`` may be in."""
+        if self.cue_first is None:
+            return (
+                ("hedges", self.hedges),
+                ("fiction", self.fiction),
+                ("sentence_negators", self.sentence_negators),
+            )
+        return self.cue_first.get(low[start : start + 2]) or self.cue_first.get(
+            low[start : start + 1], self.cue_any
+        )
 
     @classmethod
     def parse(cls, data: Any, origin: str = "lexicon") -> Lexicon:
@@ -103,6 +263,11 @@ class Lexicon:
         combined = _alternation(
             [t for terms in data["categories"].values() for t in terms], "categories"
         )
+        by_first, any_first = _first_chars(data["categories"], cats)
+        cue_names = ("hedges", "fiction", "sentence_negators")
+        cue_patterns = {k: _alternation(data.get(k), k) for k in cue_names}  # validates them
+        cue_terms: dict[str, list[str]] = {k: data[k] for k in cue_names}
+        cue_first, cue_any = _first_chars(cue_terms, cue_patterns)
 
         def words(key: str) -> frozenset[str]:
             value = data.get(key) or []
@@ -112,10 +277,10 @@ class Lexicon:
 
         return cls(
             categories=cats,
-            hedges=_alternation(data.get("hedges"), "hedges"),
+            hedges=cue_patterns["hedges"],
             local_negators=_alternation(data.get("local_negators"), "local_negators"),
-            sentence_negators=_alternation(data.get("sentence_negators"), "sentence_negators"),
-            fiction=_alternation(data.get("fiction"), "fiction"),
+            sentence_negators=cue_patterns["sentence_negators"],
+            fiction=cue_patterns["fiction"],
             speech=_alternation(data.get("speech_verbs"), "speech_verbs"),
             titles=words("titles"),
             org_suffixes=words("org_suffixes"),
@@ -123,6 +288,10 @@ class Lexicon:
             topic_before=words("topic_before"),
             topic_after=words("topic_after"),
             combined=combined,
+            by_first=by_first,
+            any_first=any_first,
+            cue_first=cue_first,
+            cue_any=cue_any,
             cues=_alternation(
                 [
                     *data.get("hedges", []),
