@@ -52,8 +52,6 @@ class ImageMetadataDetector(Detector):
     version = "1.0"
     description = "GPS position, camera serial numbers and owner names in EXIF/XMP metadata"
     media_types = ("image/*",)
-    requires = ("PIL",)
-    extra = "images"
     time_budget_s = 10.0
 
     def detect(self, item: Item) -> Iterator[Finding]:
