@@ -10,10 +10,8 @@ from __future__ import annotations
 import gzip
 import importlib
 import json
-import logging
 import os
 import random
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +27,7 @@ from clearance.policy import builtin_policy, decide_run
 from clearance.policy.table import DECISION_SCHEMA
 from clearance.runs.store import RunStore, open_run
 from clearance.scan import ScanOptions, scan
-from helpers import EXAMPLES
+from helpers import EXAMPLES, S3_ENV
 
 PLUGIN = '''
 import os
@@ -57,32 +55,6 @@ class CrashOnce(Detector):
 '''
 
 DETECTORS = ("spdx-tag", "copyright", "license-text", "cc-url", "exact-duplicate")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-S3_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +226,7 @@ def test_resume_skips_finished_shards(cluster: None, tmp_path: Path) -> None:
     store = RunStore(full)
     lost = sorted(store.done_shards())[:2]
     for shard in lost:  # as if the job died before these two shards committed
-        (store.markers_dir / f"{shard}.json").unlink()
+        store.forget_shard(shard)
     before = rows(open_run(full).findings())
     resumed = scan(
         [str(tree)],
@@ -265,13 +237,9 @@ def test_resume_skips_finished_shards(cluster: None, tmp_path: Path) -> None:
     assert rows(open_run(full).findings()) == before
 
 
-def test_s3_inputs(
-    cluster: None, s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_s3_inputs(cluster: None, s3_endpoint: str, tmp_path: Path) -> None:
     import boto3
 
-    for key, value in {**S3_ENV, "AWS_ENDPOINT_URL": s3_endpoint}.items():
-        monkeypatch.setenv(key, value)
     tree = make_corpus(tmp_path, files=12)
     client = boto3.client("s3", endpoint_url=s3_endpoint)
     client.create_bucket(Bucket="corpus")

@@ -18,7 +18,10 @@ from clearance.exporters.report_model import build_report
 from clearance.model.errors import ConfigError
 
 console = Console()
-RunArg = Annotated[Path, typer.Argument(help="A decided run folder, e.g. runs/NAME.")]
+# str, not Path: a run may be an s3:// URL, which pathlib would turn into s3:/...
+RunArg = Annotated[
+    str, typer.Argument(help="A decided run folder (or s3:// prefix), e.g. runs/NAME.")
+]
 
 
 def _emit(text: str, out: Path | None) -> None:
