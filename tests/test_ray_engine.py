@@ -261,6 +261,37 @@ def test_s3_inputs(cluster: None, s3_endpoint: str, tmp_path: Path) -> None:
     assert all(u.startswith("s3://corpus/tree/") for u in uris)
 
 
+def test_s3_run_on_ray_equals_local_and_resumes(
+    cluster: None, s3_endpoint: str, tmp_path: Path
+) -> None:
+    """Shards' parts, markers, run.json and decisions on object storage, written by Ray
+    workers (credentials and endpoint reach them through the runtime environment)."""
+    import boto3
+
+    boto3.client("s3").create_bucket(Bucket="ray-runs")
+    tree = make_corpus(tmp_path, files=20)
+    opts: dict[str, Any] = {"detectors": DETECTORS, "target_shard_bytes": 8_000}
+    local = tmp_path / "local"
+    scan([str(tree)], local, ScanOptions(workers=1, **opts))
+    url = "s3://ray-runs/runs/tree"
+    first = scan([str(tree)], url, ScanOptions(engine="ray", **opts))
+    assert first.shards > 3
+    assert rows(open_run(url).items()) == rows(open_run(local).items())
+    assert rows(open_run(url).findings()) == rows(open_run(local).findings())
+    store = RunStore(url)
+    for shard in sorted(store.done_shards())[:2]:  # the job died before these two committed
+        store.forget_shard(shard)
+    resumed = scan([str(tree)], url, ScanOptions(engine="ray", resume=True, **opts))
+    assert resumed.shards_skipped == first.shards - 2
+    assert rows(open_run(url).findings()) == rows(open_run(local).findings())
+    policy = builtin_policy("commercial-training")
+    a = decide_run(local, policy)
+    b = decide_run(url, policy, executor="ray")
+    assert a.counts == b.counts
+    da = open_run(local).decisions(DECISION_SCHEMA)
+    assert rows(da) == rows(open_run(url).decisions(DECISION_SCHEMA))
+
+
 def test_unknown_engine_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown engine"):
         scan([str(EXAMPLES / "clearance.yaml")], tmp_path / "r", ScanOptions(engine="spark"))
