@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Per-item cost of ``clearance scan`` on the local process pool vs the Ray engine.
 
-Same corpus (``scan_throughput.py``'s generator), same detectors, same number of cores, in
-the same run; rounds interleave the engines and the medians are compared. Measured:
+Same corpus (``scan_throughput.py``'s generator: seeded, so the same bytes on every run;
+~50 CPU-seconds per GB), same detectors, same number of cores, in the same run; rounds
+interleave the engines and the medians are compared. Measured:
 
-* CPU seconds per item: CPU of this process and every process below it (pool workers, the
-  Ray GCS, raylet and workers, read from /proc and from reaped children), divided by items.
-  Ray's own daemons are therefore charged to Ray.
+* CPU seconds per item, across processes: this process, plus every process below it, read
+  from /proc (utime+stime of live processes and of the children they reaped) and from this
+  process's reaped children (the local pool's workers). The Ray GCS, raylet and workers are
+  descendants of this process, so Ray's own daemons are charged to Ray; during a local
+  round the Ray processes (idle, started before the rounds) are left out of the local figure.
 * wall seconds per item (x cores: core-seconds per item).
 * Ray fixed start-up: ``ray.init`` of a local cluster plus the first no-op task round trip.
 
@@ -14,8 +17,9 @@ Targets (issue 12): Ray CPU per item <= 1.5x local, start-up <= 10 s.
 
 Run::
 
-    .venv/bin/python benchmarks/engines.py --mb 1024          # the 1 GB target
+    .venv/bin/python benchmarks/engines.py --mb 1024 --repeat 1     # the 1 GB target
     .venv/bin/python benchmarks/engines.py --mb 100 --repeat 3
+    .venv/bin/python benchmarks/engines.py --mb 1024 --detectors spdx-tag,copyright
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +47,8 @@ TARGET_STARTUP_S = 10.0
 _CLK = os.sysconf("SC_CLK_TCK")
 
 
-def _descendants_cpu(root: int) -> float:
-    """CPU seconds of live processes below ``root`` (their reaped children included)."""
+def _processes() -> tuple[dict[int, int], dict[int, float]]:
+    """(parent of each pid, CPU seconds of each pid and the children it reaped)."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
     for entry in os.listdir("/proc"):
@@ -56,26 +61,44 @@ def _descendants_cpu(root: int) -> float:
         fields = stat[stat.rindex(")") + 2 :].split()
         parents[int(entry)] = int(fields[1])
         cpu[int(entry)] = sum(int(f) for f in fields[11:15]) / _CLK  # utime stime cutime cstime
-    total = 0.0
-    for pid in cpu:
-        walk = parents.get(pid)
-        while walk and walk != root:
-            walk = parents.get(walk)
-        if walk == root and pid != root:
-            total += cpu[pid]
-    return total
+    return parents, cpu
 
 
-def tree_cpu() -> float:
+def _top_child(pid: int, root: int, parents: dict[int, int]) -> int | None:
+    """The child of ``root`` that ``pid`` descends from (None: not below ``root``)."""
+    walk = pid
+    while walk and parents.get(walk) not in (None, root):
+        walk = parents[walk]
+    return walk if parents.get(walk) == root else None
+
+
+def children_now() -> set[int]:
+    root = os.getpid()
+    parents, _ = _processes()
+    return {pid for pid, parent in parents.items() if parent == root}
+
+
+def tree_cpu(exclude: AbstractSet[int] = frozenset()) -> float:
+    """CPU seconds of this process and all below it, except the subtrees of ``exclude``
+    (children of this process: the Ray daemons when a local round is measured)."""
+    root = os.getpid()
+    parents, cpu = _processes()
+    below = 0.0
+    for pid, seconds in cpu.items():
+        top = _top_child(pid, root, parents)
+        if pid != root and top is not None and top not in exclude:
+            below += seconds
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + reaped.ru_utime + reaped.ru_stime + _descendants_cpu(os.getpid())
+    return time.process_time() + reaped.ru_utime + reaped.ru_stime + below
 
 
-def one_scan(corpus: Path, out: Path, options: ScanOptions) -> dict[str, float]:
-    cpu0, wall0 = tree_cpu(), time.perf_counter()
+def one_scan(
+    corpus: Path, out: Path, options: ScanOptions, exclude: AbstractSet[int]
+) -> dict[str, float]:
+    cpu0, wall0 = tree_cpu(exclude), time.perf_counter()
     summary = scan([str(corpus)], out, options)
     wall = time.perf_counter() - wall0
-    cpu = tree_cpu() - cpu0
+    cpu = tree_cpu(exclude) - cpu0
     return {"items": summary.items, "bytes": summary.bytes, "wall_s": wall, "cpu_s": cpu}
 
 
@@ -94,18 +117,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--detectors", default=None, help="comma-separated detector names (default: all)"
+    )
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "cl-eng")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     args.scratch.mkdir(parents=True, exist_ok=True)
-    corpus, _ = ensure_corpus(None, args.mb, args.seed, args.scratch)
+    corpus, corpus_info = ensure_corpus(None, args.mb, args.seed, args.scratch)
+    before = children_now()
     startup = ray_startup(args.workers)
-    local_opts = ScanOptions(workers=args.workers, force=True)
-    ray_opts = ScanOptions(engine="ray", force=True)
+    ray_daemons = children_now() - before  # GCS, raylet...: the roots of Ray's processes
+    names = tuple(n.strip() for n in args.detectors.split(",")) if args.detectors else None
+    local_opts = ScanOptions(workers=args.workers, force=True, detectors=names)
+    ray_opts = ScanOptions(engine="ray", force=True, detectors=names)
     runs: dict[str, list[dict[str, float]]] = {"local": [], "ray": []}
     for round_ in range(args.repeat):
         for name, opts in (("local", local_opts), ("ray", ray_opts)):
-            result = one_scan(corpus, args.scratch / f"run-{name}", opts)
+            exclude = ray_daemons if name == "local" else set()
+            result = one_scan(corpus, args.scratch / f"run-{name}", opts, exclude)
             runs[name].append(result)
             print(f"round {round_ + 1} {name}: {json.dumps(result)}", file=sys.stderr)
     items = {name: runs[name][0]["items"] for name in runs}
@@ -121,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "corpus_mb": args.mb,
         "corpus_bytes": runs["local"][0]["bytes"],
+        "corpus_generate_s": corpus_info.get("generate_s", "reused"),
+        "detectors": "all" if names is None else list(names),
         "items": n,
         "workers": args.workers,
         "repeat": args.repeat,
@@ -131,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             "wall_s": round(median(name, "wall_s"), 2),
             "cpu_s": round(median(name, "cpu_s"), 2),
             "cpu_us_per_item": round(median(name, "cpu_s") / n * 1e6, 1),
+            "mb_per_cpu_s": round(runs[name][0]["bytes"] / 1e6 / median(name, "cpu_s"), 2),
             "core_us_per_item": round(median(name, "wall_s") * args.workers / n * 1e6, 1),
             "mb_per_core_s": round(
                 runs[name][0]["bytes"] / 1e6 / (median(name, "wall_s") * args.workers), 2

@@ -142,6 +142,11 @@ def test_cli_reads_an_s3_run(s3_endpoint: str, tmp_path: Path) -> None:
     exported = runner.invoke(app, ["export", url, "--to", str(tmp_path / "out"), "--json"])
     assert exported.exit_code == 0, exported.output
     assert json.loads(exported.output)["items"] == counts["cleared"]
+    drafted = runner.invoke(app, ["summary", url, "--eu-ai-act", "--format", "json"])
+    assert drafted.exit_code == 0, drafted.output
+    dossier = runner.invoke(app, ["dossier", url])
+    assert dossier.exit_code == 0, dossier.output
+    assert "no ledger" in dossier.output
     ledger = tmp_path / "ledger.sqlite"
     overridden = runner.invoke(
         app,
