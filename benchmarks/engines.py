@@ -102,13 +102,15 @@ def one_scan(
     return {"items": summary.items, "bytes": summary.bytes, "wall_s": wall, "cpu_s": cpu}
 
 
-def ray_startup(cores: int) -> float:
+def ray_startup(cores: int) -> tuple[float, float]:
+    """(wall, CPU seconds across processes) of starting a local cluster and a first no-op
+    task: wall is what a user waits; CPU is what it costs on a machine shared with others."""
     import ray
 
-    started = time.perf_counter()
+    cpu0, started = tree_cpu(), time.perf_counter()
     ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False)
     ray.get(ray.remote(lambda: None).remote())
-    return time.perf_counter() - started
+    return time.perf_counter() - started, tree_cpu() - cpu0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     args.scratch.mkdir(parents=True, exist_ok=True)
     corpus, corpus_info = ensure_corpus(None, args.mb, args.seed, args.scratch)
     before = children_now()
-    startup = ray_startup(args.workers)
+    load_before = os.getloadavg()[0]
+    startup, startup_cpu = ray_startup(args.workers)
     ray_daemons = children_now() - before  # GCS, raylet...: the roots of Ray's processes
     names = tuple(n.strip() for n in args.detectors.split(",")) if args.detectors else None
     local_opts = ScanOptions(workers=args.workers, force=True, detectors=names)
@@ -156,7 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         "items": n,
         "workers": args.workers,
         "repeat": args.repeat,
+        "load_average_at_start": round(load_before, 2),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
         "ray_startup_s": round(startup, 2),
+        "ray_startup_cpu_s": round(startup_cpu, 2),
     }
     for name in runs:
         report[name] = {

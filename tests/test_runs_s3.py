@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli import app
-from clearance.model.errors import RunError
+from clearance.model.errors import ConfigError, RunError
 from clearance.policy import builtin_policy, decide_run
 from clearance.policy.table import DECISION_SCHEMA
 from clearance.runs.store import RunStore, open_run
@@ -142,6 +142,9 @@ def test_cli_reads_an_s3_run(s3_endpoint: str, tmp_path: Path) -> None:
     exported = runner.invoke(app, ["export", url, "--to", str(tmp_path / "out"), "--json"])
     assert exported.exit_code == 0, exported.output
     assert json.loads(exported.output)["items"] == counts["cleared"]
+    to_s3 = runner.invoke(app, ["export", url, "--to", f"{url}/export"])
+    assert isinstance(to_s3.exception, ConfigError)  # not a local folder named "s3:"
+    assert "local folder" in str(to_s3.exception)
     drafted = runner.invoke(app, ["summary", url, "--eu-ai-act", "--format", "json"])
     assert drafted.exit_code == 0, drafted.output
     dossier = runner.invoke(app, ["dossier", url])

@@ -100,13 +100,13 @@ class RunStore:
         for folder in (ITEMS, FINDINGS, MARKERS):
             self.files.drop_temp_files(folder)
         for folder in (ITEMS, FINDINGS):
-            for name in self.files.list(folder, "part-*.parquet"):
+            for name in self.files.names(folder, "part-*.parquet"):
                 if name.removeprefix("part-").removesuffix(".parquet") not in done:
                     self.files.delete(f"{folder}/{name}")
 
     # -- shards -------------------------------------------------------------------------
     def done_shards(self) -> set[str]:
-        return {n.removesuffix(".json") for n in self.files.list(MARKERS, "*.json")}
+        return {n.removesuffix(".json") for n in self.files.names(MARKERS, "*.json")}
 
     def write_shard(
         self, shard_id: str, items: pa.Table, findings: pa.Table, marker: Mapping[str, Any]
@@ -116,10 +116,8 @@ class RunStore:
         self._write_json(f"{MARKERS}/{shard_id}.json", marker)
 
     def markers(self) -> list[dict[str, Any]]:
-        return [
-            json.loads(self.files.read_text(f"{MARKERS}/{name}"))
-            for name in self.files.list(MARKERS, "*.json")
-        ]
+        names = [f"{MARKERS}/{name}" for name in self.files.names(MARKERS, "*.json")]
+        return [json.loads(text) for text in self.files.read_texts(names)]
 
     def forget_shard(self, shard_id: str) -> None:
         """Drop a shard's marker: the next ``--resume`` scans it again."""
@@ -141,7 +139,7 @@ class RunStore:
 
     def run_findings(self, columns: list[str] | None = None) -> pa.Table:
         """Findings of run-level detectors (duplicates), which belong to no shard."""
-        files = [f"{FINDINGS}/{n}" for n in self.files.list(FINDINGS, "run-*.parquet")]
+        files = [f"{FINDINGS}/{n}" for n in self.files.names(FINDINGS, "run-*.parquet")]
         return self._read_files(files, FINDING_SCHEMA, columns)
 
     def write_run_findings(self, detector: str, findings: pa.Table) -> None:
@@ -156,7 +154,7 @@ class RunStore:
                 self.files.delete(f"{DECISIONS}/{stale}")
 
     def decision_files(self) -> list[str]:
-        return self.files.list(DECISIONS, "*.parquet")
+        return self.files.names(DECISIONS, "*.parquet")
 
     def has_decisions(self) -> bool:
         return bool(self.decision_files())
@@ -207,7 +205,7 @@ class RunStore:
     def _read(
         self, folder: str, schema: pa.Schema, columns: list[str] | None, kind: str | None = None
     ) -> pa.Table:
-        files = [f"{folder}/{name}" for name in self.files.list(folder, "*.parquet")]
+        files = [f"{folder}/{name}" for name in self.files.names(folder, "*.parquet")]
         return self._read_files(files, schema, columns, kind)
 
     def _read_files(
