@@ -103,7 +103,10 @@ class RunFiles:
             root = Path(self.root)
             return not root.exists() or not any(root.iterdir())
         self._fresh()
-        return not self._guard(lambda: self.fs.find(self.root, maxdepth=None), "list")
+        try:  # one level (a handful of entries), not the run's millions of shard files
+            return not self._guard(lambda: self.fs.ls(self.root, detail=False), "list")
+        except FileNotFoundError:
+            return True
 
     def names(self, folder: str, pattern: str) -> list[str]:
         """Names (not paths) in ``folder`` matching ``pattern``, sorted."""
