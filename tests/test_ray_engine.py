@@ -78,12 +78,19 @@ def cluster(plugin_dir: Path, s3_endpoint: str) -> Iterator[None]:
         "AWS_ENDPOINT_URL": s3_endpoint,
         **S3_ENV,
     }
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        log_to_driver=False,
-        runtime_env={"env_vars": env},
-    )
+    for attempt in range(3):  # the node can miss Ray's fixed start-up waits under heavy load
+        try:
+            ray.init(
+                num_cpus=2,
+                include_dashboard=False,
+                log_to_driver=False,
+                runtime_env={"env_vars": env},
+            )
+            break
+        except Exception:
+            ray.shutdown()
+            if attempt == 2:
+                raise
     yield
     ray.shutdown()
 
