@@ -136,12 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()) / "cl-eng")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--start-attempts", type=int, default=3, help="Ray start-ups tried on a loaded machine"
+    )
     args = parser.parse_args(argv)
     args.scratch.mkdir(parents=True, exist_ok=True)
     corpus, corpus_info = ensure_corpus(None, args.mb, args.seed, args.scratch)
     before = children_now()
     load_before = os.getloadavg()[0]
-    startup, startup_cpu, startup_failed = ray_startup(args.workers)
+    startup, startup_cpu, startup_failed = ray_startup(args.workers, args.start_attempts)
     ray_daemons = children_now() - before  # GCS, raylet...: the roots of Ray's processes
     names = tuple(n.strip() for n in args.detectors.split(",")) if args.detectors else None
     local_opts = ScanOptions(workers=args.workers, force=True, detectors=names)
