@@ -78,7 +78,7 @@ def cluster(plugin_dir: Path, s3_endpoint: str) -> Iterator[None]:
         "AWS_ENDPOINT_URL": s3_endpoint,
         **S3_ENV,
     }
-    for attempt in range(3):  # the node can miss Ray's fixed start-up waits under heavy load
+    for attempt in range(5):  # the node can miss Ray's fixed start-up waits under heavy load
         try:
             ray.init(
                 num_cpus=2,
@@ -89,7 +89,7 @@ def cluster(plugin_dir: Path, s3_endpoint: str) -> Iterator[None]:
             break
         except Exception:
             ray.shutdown()
-            if attempt == 2:
+            if attempt == 4:
                 raise
     yield
     ray.shutdown()
