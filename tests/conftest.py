@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, S3_ENV
 
 
 @pytest.fixture
@@ -25,3 +25,28 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
         yield
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible store (moto's server) on loopback, one for the session: s3fs caches
+    its clients per process, so every test must see the same endpoint. The AWS_* variables
+    (credentials and AWS_ENDPOINT_URL) are set for the rest of the session, as a user sets
+    them for a real store."""
+    import logging
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {**S3_ENV, "AWS_ENDPOINT_URL": endpoint}.items():
+            patch.setenv(key, value)
+        yield endpoint
+    server.stop()

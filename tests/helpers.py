@@ -72,3 +72,11 @@ __all__ = [
     "run_scan",
     "tree_digest",
 ]
+
+
+#: credentials for the loopback S3 store of the tests (moto accepts any)
+S3_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}

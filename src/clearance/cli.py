@@ -118,7 +118,12 @@ def scan_command(
     inputs: Annotated[
         list[str], typer.Argument(help="A manifest (clearance.yaml) or paths/URLs to scan.")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Run folder to write, e.g. runs/NAME.")],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out", "-o", help="Run folder to write, e.g. runs/NAME, or s3://BUCKET/runs/NAME."
+        ),
+    ],
     workers: Annotated[
         int,
         typer.Option(
@@ -306,7 +311,7 @@ class _RichProgress:
 
 @app.command()
 def show(
-    run: Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")],
+    run: Annotated[str, typer.Argument(help="Run folder (or s3:// prefix) from `clearance scan`.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Summarise a run: items, media types, sources, findings by kind, errors."""
@@ -382,7 +387,7 @@ def show(
     )
 
 
-def _run_summary(run: Path) -> dict[str, Any]:
+def _run_summary(run: str) -> dict[str, Any]:
     store = open_run(run)
     info = store.read_run_json()
     items = store.items(columns=["source", "media_type", "size"])
@@ -492,7 +497,7 @@ FINDING_COLUMNS = [
 
 @app.command()
 def findings(
-    run: Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")],
+    run: Annotated[str, typer.Argument(help="Run folder (or s3:// prefix) from `clearance scan`.")],
     kind: Annotated[
         str | None, typer.Option(help="Only this kind (license, error, duplicate...).")
     ] = None,

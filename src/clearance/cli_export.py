@@ -16,9 +16,13 @@ from clearance.exporters.export import ExportOptions, export_run
 from clearance.exporters.render import FORMATS, render
 from clearance.exporters.report_model import build_report
 from clearance.model.errors import ConfigError
+from clearance.runs.location import is_url
 
 console = Console()
-RunArg = Annotated[Path, typer.Argument(help="A decided run folder, e.g. runs/NAME.")]
+# str, not Path: a run may be an s3:// URL, which pathlib would turn into s3:/...
+RunArg = Annotated[
+    str, typer.Argument(help="A decided run folder (or s3:// prefix), e.g. runs/NAME.")
+]
 
 
 def _emit(text: str, out: Path | None) -> None:
@@ -42,7 +46,7 @@ def report_command(
 
 def export_command(
     run: RunArg,
-    to: Annotated[Path, typer.Option("--to", help="Folder to write the dataset to.")],
+    to: Annotated[str, typer.Option("--to", help="Local folder to write the dataset to.")],
     include: Annotated[
         str, typer.Option(help="cleared | cleared+review: which decisions to export.")
     ] = "cleared",
@@ -58,6 +62,11 @@ def export_command(
 ) -> None:
     """Write the selected items in their input formats, with MANIFEST, CLEARANCE.json
     (Merkle root), ATTRIBUTION.md, NOTICE and BOMs. Rerun to resume an interrupted export."""
+    if is_url(to):
+        raise ConfigError(
+            f"--to {to}: export writes to a local folder (copy it to object storage afterwards, "
+            "e.g. `aws s3 sync`); the run itself may be on s3://"
+        )
     names = tuple(n.strip() for n in transform.split(",") if n.strip())
     options = ExportOptions(include=include, transforms=names, force=force)
     with Progress(

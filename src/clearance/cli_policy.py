@@ -27,6 +27,7 @@ from clearance.policy import (
     decide_run,
     decision_for,
     default_ledger,
+    ledger_for,
     resolve_policy,
 )
 from clearance.policy.decide import DecideSummary
@@ -57,7 +58,10 @@ LedgerOpt = Annotated[
     Path | None,
     typer.Option("--ledger", help="Ledger file (default: clearance-ledger.sqlite beside the run)."),
 ]
-RunArg = Annotated[Path, typer.Argument(help="Run folder written by `clearance scan`.")]
+# str, not Path: a run may be an s3:// URL, which pathlib would turn into s3:/...
+RunArg = Annotated[
+    str, typer.Argument(help="Run folder (or s3:// prefix) written by `clearance scan`.")
+]
 
 
 def choose_policy(
@@ -71,7 +75,7 @@ def choose_policy(
 
 
 def run_decide(
-    run: Path,
+    run: str | Path,
     purpose: str | None,
     policy: str | None,
     overlays: list[str] | None,
@@ -155,8 +159,8 @@ def explain_command(
     findings = store.findings()
     rows = findings.filter(pc.equal(findings.column("item_id"), item_id)).to_pylist()
     decision = decision_for(run, item_id) if store.has_decisions() else None
-    book = Ledger(ledger or default_ledger(run))
-    history = [asdict(e) for e in book.history(item["sha256"])] if book.exists() else []
+    book = ledger_for(run, ledger)
+    history = [asdict(e) for e in book.history(item["sha256"])] if book and book.exists() else []
     data: dict[str, Any] = {
         "item": item,
         "findings": rows,
@@ -259,7 +263,7 @@ ledger_app = typer.Typer(help="The counsel overrides ledger.", no_args_is_help=T
 
 @ledger_app.command("verify")
 def ledger_verify(
-    run: Annotated[Path | None, typer.Argument(help="A run whose ledger to verify.")] = None,
+    run: Annotated[str | None, typer.Argument(help="A run whose ledger to verify.")] = None,
     ledger: LedgerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
@@ -272,7 +276,7 @@ def ledger_verify(
     expect = None
     if run is not None:
         recorded = open_run(run).read_run_json().get("decisions", {}).get("ledger", {})
-        if recorded.get("head_entry") and Path(recorded.get("path", "")) == Path(path).resolve():
+        if recorded.get("head_entry") and Path(recorded.get("path") or "") == Path(path).resolve():
             expect = (int(recorded["head_entry"]), str(recorded["head_hash"]))
     result = Ledger(path).verify(expect_head=expect)
     if as_json:

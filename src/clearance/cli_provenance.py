@@ -46,7 +46,7 @@ def provenance_create(
     export: Annotated[Path, typer.Option("--export", help="The cleared-data export folder.")],
     key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM).")],
     run: Annotated[
-        Path | None, typer.Option("--run", help="The run the export came from (decisions).")
+        str | None, typer.Option("--run", help="The run the export came from (decisions).")
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Where to write the record.")] = Path(
         "PROVENANCE.json"
@@ -151,7 +151,7 @@ def _embedded_kind(path: Path) -> str | None:
 
 
 def dossier_command(
-    run: Annotated[Path, typer.Argument(help="The run folder (runs/NAME).")],
+    run: Annotated[str, typer.Argument(help="The run folder (runs/NAME) or s3:// prefix.")],
     export: Annotated[
         Path | None, typer.Option("--export", help="The cleared-data export folder.")
     ] = None,

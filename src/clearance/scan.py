@@ -82,7 +82,7 @@ def scan(
     instantiate(names, context)  # fail now, in the parent, on a missing dependency or bad config
     store = RunStore(out)
     config = ScanConfig(
-        run_dir=str(Path(out).resolve()), detectors=names, limits=options.limits, context=context
+        run_dir=store.location, detectors=names, limits=options.limits, context=context
     )
     fingerprint = _fingerprint(sources, config)
     if options.resume and store.exists():

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from clearance.executors.batch import ScanConfig, ShardResult, scan_shard
-from clearance.model.errors import MissingDependency
+from clearance.model.errors import MissingDependency, RunError
 from clearance.readers import ShardSpec
 
 ProgressCallback = Callable[[int, int], None]
@@ -52,12 +52,21 @@ def connect(address: str | None = None) -> None:
     if ray.is_initialized():
         return
     env = {k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}
-    ray.init(
-        address=address,
-        include_dashboard=False,
-        log_to_driver=False,
-        runtime_env={"env_vars": env} if env else None,
-    )
+    try:
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            log_to_driver=False,
+            runtime_env={"env_vars": env} if env else None,
+        )
+    except Exception as exc:
+        # Ray raises a bare Exception when a local node does not come up in time (its
+        # raylet waits 15 s for its agent: too short on an overloaded machine).
+        where = f"join the Ray cluster at {address}" if address else "start a local Ray cluster"
+        raise RunError(
+            f"could not {where}: {exc}. Nothing was scanned; retry, or start one with "
+            "`ray start --head` and pass --address auto"
+        ) from exc
 
 
 def _scan_task(spec: ShardSpec, config: ScanConfig) -> ShardResult:

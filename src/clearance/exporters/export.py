@@ -170,8 +170,7 @@ def _selection(view: RunView, statuses: Sequence[str]) -> pa.Table:
 
 
 def _shard_selection(view: RunView, selection: pa.Table, shard_id: str) -> dict[str, _Selected]:
-    part = view.store.items_dir / f"part-{shard_id}.parquet"
-    ids = pq.read_table(part, columns=["item_id"]).column(0)
+    ids = view.store.shard_items(shard_id, columns=["item_id"]).column(0)
     chosen: dict[str, _Selected] = {}
     sub = selection.filter(pc.is_in(selection.column("item_id"), ids))
     for batch in sub.to_batches(max_chunksize=8192):
@@ -185,16 +184,9 @@ def _shard_selection(view: RunView, selection: pa.Table, shard_id: str) -> dict[
 
 def _findings_by_item(view: RunView, shard_id: str) -> dict[str, list[dict[str, Any]]]:
     """The findings of one shard's items (its part file and the run-level detectors')."""
-    from clearance.runs.store import FINDING_SCHEMA
-
-    folder = view.store.findings_dir
-    files = [folder / f"part-{shard_id}.parquet", *sorted(folder.glob("run-*.parquet"))]
-    ids = pq.read_table(view.store.items_dir / f"part-{shard_id}.parquet", columns=["item_id"])
+    ids = view.store.shard_items(shard_id, columns=["item_id"])
     out: dict[str, list[dict[str, Any]]] = {}
-    for path in files:
-        if not path.exists():
-            continue
-        table = pq.read_table(path, schema=FINDING_SCHEMA)
+    for table in (view.store.shard_findings(shard_id), view.store.run_findings()):
         table = table.filter(pc.is_in(table.column("item_id"), ids.column(0)))
         for row in table.to_pylist():
             out.setdefault(row["item_id"], []).append(row)
@@ -273,7 +265,7 @@ def _finish(
     info = {
         "format": "clearance.export/1",
         "run_id": params["run_id"],
-        "run": str(view.path),
+        "run": view.location,
         "purpose": decided.get("purpose", ""),
         "policy": decided.get("policy", ""),
         "policy_version": str(decided.get("policy_version", "")),

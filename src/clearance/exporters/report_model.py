@@ -195,7 +195,7 @@ def _provenance(view: RunView) -> dict[str, Any]:
     decided = view.decision_info
     env = info.get("environment") or {}
     return {
-        "run": str(view.path),
+        "run": view.location,
         "run_id": info.get("fingerprint", ""),
         "scanned": info.get("created", ""),
         "finished": info.get("finished", ""),

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from clearance.policy.table import DECISION_SCHEMA
 from clearance.readers.base import ShardSpec
@@ -36,6 +35,8 @@ class RunView:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.store: RunStore = open_run(path)
+        #: the run as the user named it (an s3:// URL stays one; Path would fold the //)
+        self.location = str(path)
         self.info: dict[str, Any] = self.store.read_run_json()
 
     @cached_property
@@ -46,13 +47,12 @@ class RunView:
     def decision_columns(self, columns: list[str]) -> pa.Table:
         """Some columns of decisions.parquet, the repeated JSON texts kept dictionary-encoded
         (a million items share a few dozen reasons: decoded, they would cost gigabytes)."""
-        files = sorted(str(p) for p in self.store.decisions_dir.glob("*.parquet"))
-        if not files:
+        if not self.store.has_decisions():
             self.decisions  # noqa: B018 - raises the RunError that names `clearance decide`
         encoded = [c for c in ("reasons", "obligations", "rules", "reliance") if c in columns]
         batches: list[pa.RecordBatch] = []
-        for name in files:  # batch by batch: a whole-file read buffers every column chunk
-            parquet = pq.ParquetFile(name, read_dictionary=encoded, pre_buffer=False)
+        for parquet in self.store.open_decision_files(encoded):
+            # batch by batch: a whole-file read buffers every column chunk
             batches.extend(parquet.iter_batches(batch_size=65536, columns=columns))
         if not batches:
             return self.decisions.select(columns)

@@ -10,7 +10,13 @@ from clearance.policy.decide import DecideSummary, decide_run, decision_for, rea
 from clearance.policy.engine import Engine
 from clearance.policy.evaluate import CompiledPolicy, Verdict
 from clearance.policy.facts import FindingSig, SourceInfo
-from clearance.policy.ledger import Ledger, LedgerError, Verification, default_ledger
+from clearance.policy.ledger import (
+    Ledger,
+    LedgerError,
+    Verification,
+    default_ledger,
+    ledger_for,
+)
 from clearance.policy.load import (
     builtin_names,
     builtin_policy,
@@ -43,6 +49,7 @@ __all__ = [
     "decide_run",
     "decision_for",
     "default_ledger",
+    "ledger_for",
     "load_policy",
     "parse_policy",
     "read_decisions",

@@ -17,7 +17,7 @@ from clearance.model.decision import Decision
 from clearance.model.errors import ConfigError
 from clearance.policy.engine import Engine
 from clearance.policy.facts import sources_by_name
-from clearance.policy.ledger import Ledger, default_ledger
+from clearance.policy.ledger import ledger_for
 from clearance.policy.schema import Policy
 from clearance.policy.table import DECISION_SCHEMA, row_to_decision
 from clearance.runs.store import open_run
@@ -53,16 +53,17 @@ def decide_run(
     store = open_run(run)
     info = store.read_run_json()
     engine = engine or Engine(policy, rely_on)
-    book = Ledger(ledger if ledger is not None else default_ledger(run))
-    overrides = book.overrides(policy.purpose) if book.exists() else {}
-    head = book.head() if book.exists() else (0, "")
+    book = ledger_for(run, ledger)  # None: a run on object storage and no --ledger
+    has_book = book is not None and book.exists()
+    overrides = book.overrides(policy.purpose) if book is not None and has_book else {}
+    head = book.head() if book is not None and has_book else (0, "")
     if executor not in ("local", "ray"):
         raise ConfigError(f"unknown engine {executor!r}; choose local or ray")
     if executor == "ray":
         from clearance.policy.decide_ray import decide_on_ray
 
         table, engine.stats.signatures, engine.stats.overridden = decide_on_ray(
-            run, engine.policy, rely_on, sources_by_name(info), overrides, address
+            store.location, engine.policy, rely_on, sources_by_name(info), overrides, address
         )
     else:
         table = engine.decide(
@@ -84,7 +85,7 @@ def decide_run(
         overridden=engine.stats.overridden,
         signatures=engine.stats.signatures,
         seconds=round(seconds, 3),
-        ledger=str(book.path),
+        ledger=str(book.path) if book is not None else "",
         reliance=tuple(rely_on),
     )
     info["decisions"] = {
@@ -97,7 +98,11 @@ def decide_run(
         "overridden": summary.overridden,
         "signatures": summary.signatures,
         "seconds": summary.seconds,
-        "ledger": {"path": str(book.path.resolve()), "head_entry": head[0], "head_hash": head[1]},
+        "ledger": {
+            "path": str(book.path.resolve()) if book is not None else None,
+            "head_entry": head[0],
+            "head_hash": head[1],
+        },
     }
     store.write_run_json(info)
     return summary

@@ -19,13 +19,12 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from clearance.executors.ray_engine import MAX_RETRIES, connect, require_ray
 from clearance.policy.engine import Engine
 from clearance.policy.facts import SourceInfo
 from clearance.policy.schema import Policy
-from clearance.runs.store import FINDING_SCHEMA, ITEM_SCHEMA, RunStore
+from clearance.runs.store import RunStore
 
 ITEM_COLUMNS = ["item_id", "source", "sha256"]
 FINDING_COLUMNS = ["item_id", "kind", "value", "rule", "confidence"]
@@ -41,14 +40,8 @@ def _decide_shard(
     run_findings: pa.Table,
 ) -> tuple[pa.Table, int, int]:
     store = RunStore(run_dir)
-    items = pq.read_table(
-        store.items_dir / f"part-{shard}.parquet", columns=ITEM_COLUMNS, schema=ITEM_SCHEMA
-    )
-    own = pq.read_table(
-        store.findings_dir / f"part-{shard}.parquet",
-        columns=FINDING_COLUMNS,
-        schema=FINDING_SCHEMA,
-    )
+    items = store.shard_items(shard, columns=ITEM_COLUMNS)
+    own = store.shard_findings(shard, columns=FINDING_COLUMNS)
     ids = items.column("item_id")
     extra = run_findings.filter(pc.is_in(run_findings.column("item_id"), value_set=ids))
     engine = Engine(policy, rely_on)
@@ -68,19 +61,12 @@ def decide_on_ray(
     ray = require_ray()
     connect(address)
     store = RunStore(run)
-    run_files = sorted(str(p) for p in store.findings_dir.glob("run-*.parquet"))
-    run_findings = (
-        pa.concat_tables(
-            [pq.read_table(f, columns=FINDING_COLUMNS, schema=FINDING_SCHEMA) for f in run_files]
-        )
-        if run_files
-        else FINDING_SCHEMA.empty_table().select(FINDING_COLUMNS)
-    )
+    run_findings = store.run_findings(columns=FINDING_COLUMNS)
     task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(_decide_shard)
     shared = [ray.put(x) for x in (policy, tuple(rely_on), dict(sources), dict(overrides))]
     findings_ref = ray.put(run_findings)
     refs = [
-        task.remote(str(store.path.resolve()), shard, *shared, findings_ref)
+        task.remote(store.location, shard, *shared, findings_ref)
         for shard in sorted(store.done_shards())
     ]
     parts = ray.get(refs)

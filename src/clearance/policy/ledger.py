@@ -88,8 +88,26 @@ def entry_hash(prev_hash: str, body: dict[str, Any]) -> str:
 
 
 def default_ledger(run: str | Path) -> Path:
-    """One ledger beside the run folder, shared by the runs in that folder."""
+    """One ledger beside the run folder, shared by the runs in that folder. A run on object
+    storage has none beside it (the ledger is a SQLite file): pass ``--ledger FILE``."""
+    from clearance.runs.location import is_url
+
+    if is_url(run):
+        raise ConfigError(
+            f"{run} is on object storage and keeps no ledger beside it (the ledger is a local "
+            "SQLite file): pass --ledger FILE"
+        )
     return Path(run).resolve().parent / LEDGER_NAME
+
+
+def ledger_for(run: str | Path, ledger: str | Path | None) -> Ledger | None:
+    """The ledger to read for ``run``: the one named, else the default beside a local run;
+    None for a run on object storage with none named (no overrides apply)."""
+    from clearance.runs.location import is_url
+
+    if ledger is not None:
+        return Ledger(ledger)
+    return None if is_url(run) else Ledger(default_ledger(run))
 
 
 class Ledger:

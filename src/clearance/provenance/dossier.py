@@ -244,11 +244,11 @@ def _personal(ctx: _Ctx) -> Section:
 
 
 def _ledger_entries(ctx: _Ctx) -> tuple[list[Any], str]:
-    from clearance.policy.ledger import Ledger, default_ledger
+    from clearance.policy.ledger import ledger_for
 
     recorded = (ctx.decided.get("ledger") or {}).get("path")
-    book = Ledger(recorded if recorded and Path(recorded).exists() else default_ledger(ctx.run))
-    if not book.exists():
+    book = ledger_for(ctx.run, recorded if recorded and Path(recorded).exists() else None)
+    if book is None or not book.exists():
         return [], "no ledger: counsel recorded no overrides"
     check = book.verify()
     state = "chain verified" if check.ok else f"CHAIN BROKEN at entry {check.problems[0][0]}"

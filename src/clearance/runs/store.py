@@ -1,5 +1,7 @@
-"""A run on disk. Every write is atomic (temp file, fsync, rename) and a shard's marker is
-written last, so an interrupted scan leaves only complete shards and a resume trusts markers.
+"""A run: a local folder or an object-storage prefix (``s3://bucket/runs/NAME``). Every write
+is atomic (local: temp file, fsync, rename; object storage: one PUT, see ``location``) and a
+shard's marker is written last, so an interrupted scan leaves only complete shards and a
+resume trusts markers.
 
 Layout (``items.parquet`` and ``findings.parquet`` are folders of part files, as Spark and
 pyarrow datasets write them; DuckDB reads ``runs/NAME/findings.parquet/*.parquet``)::
@@ -14,9 +16,7 @@ pyarrow datasets write them; DuckDB reads ``runs/NAME/findings.parquet/*.parquet
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from clearance.model.errors import RunError
+from clearance.runs.location import RunFiles
 
 ITEM_SCHEMA = pa.schema(
     [
@@ -57,148 +58,178 @@ FINDING_SCHEMA = pa.schema(
 )
 
 RUN_JSON = "run.json"
-
-
-def _atomic_write(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+ITEMS, FINDINGS, MARKERS = "items.parquet", "findings.parquet", "_shards"
+DECISIONS = "decisions.parquet"
 
 
 class RunStore:
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.items_dir = self.path / "items.parquet"
-        self.findings_dir = self.path / "findings.parquet"
-        self.markers_dir = self.path / "_shards"
-        self.decisions_dir = self.path / "decisions.parquet"
+        self.files = RunFiles(path)
+        #: the run as every process can reopen it: an absolute path or an ``s3://`` URL.
+        self.location = self.files.location
+
+    def __str__(self) -> str:
+        return self.location
 
     # -- lifecycle --------------------------------------------------------------------
     def exists(self) -> bool:
-        return (self.path / RUN_JSON).exists()
+        return self.files.exists(RUN_JSON)
 
     def prepare(self, *, resume: bool, force: bool) -> None:
         """Create the folder; refuse to mix runs unless asked to resume or replace."""
-        if self.path.exists() and any(self.path.iterdir()):
+        self.files.check_writable()
+        if not self.files.is_empty():
             if not self.exists():
                 raise RunError(
-                    f"{self.path} exists and is not a clearance run; choose another --out"
+                    f"{self.location} exists and is not a clearance run; choose another --out"
                 )
             if force:
-                shutil.rmtree(self.path)
+                self.files.delete_tree()
             elif not resume:
                 raise RunError(
-                    f"{self.path} already holds a run; pass --resume to continue it "
+                    f"{self.location} already holds a run; pass --resume to continue it "
                     "or --force to replace it"
                 )
-        for folder in (self.items_dir, self.findings_dir, self.markers_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(self.decisions_dir, ignore_errors=True)  # stale once the findings change
+        self.files.makedirs(ITEMS, FINDINGS, MARKERS)
+        self.files.delete_tree(DECISIONS)  # stale once the findings change
         self._drop_partial()
 
     def _drop_partial(self) -> None:
         """Remove temp files and parts whose shard never completed (a killed scan's leftovers)."""
         done = self.done_shards()
-        for folder in (self.items_dir, self.findings_dir, self.markers_dir):
-            for path in folder.glob(".*.tmp"):
-                path.unlink()
-            for path in folder.glob("part-*.parquet"):
-                if path.stem.removeprefix("part-") not in done:
-                    path.unlink()
+        for folder in (ITEMS, FINDINGS, MARKERS):
+            self.files.drop_temp_files(folder)
+        for folder in (ITEMS, FINDINGS):
+            for name in self.files.names(folder, "part-*.parquet"):
+                if name.removeprefix("part-").removesuffix(".parquet") not in done:
+                    self.files.delete(f"{folder}/{name}")
 
     # -- shards -------------------------------------------------------------------------
     def done_shards(self) -> set[str]:
-        if not self.markers_dir.exists():
-            return set()
-        return {p.stem for p in self.markers_dir.glob("*.json")}
+        return {n.removesuffix(".json") for n in self.files.names(MARKERS, "*.json")}
 
     def write_shard(
         self, shard_id: str, items: pa.Table, findings: pa.Table, marker: Mapping[str, Any]
     ) -> None:
-        _atomic_write(
-            self.items_dir / f"part-{shard_id}.parquet", lambda p: pq.write_table(items, p)
-        )
-        _atomic_write(
-            self.findings_dir / f"part-{shard_id}.parquet", lambda p: pq.write_table(findings, p)
-        )
-        self._write_json(self.markers_dir / f"{shard_id}.json", marker)
+        self.files.write_parquet(f"{ITEMS}/part-{shard_id}.parquet", items)
+        self.files.write_parquet(f"{FINDINGS}/part-{shard_id}.parquet", findings)
+        self._write_json(f"{MARKERS}/{shard_id}.json", marker)
 
     def markers(self) -> list[dict[str, Any]]:
-        return [json.loads(p.read_text()) for p in sorted(self.markers_dir.glob("*.json"))]
+        names = [f"{MARKERS}/{name}" for name in self.files.names(MARKERS, "*.json")]
+        return [json.loads(text) for text in self.files.read_texts(names)]
+
+    def forget_shard(self, shard_id: str) -> None:
+        """Drop a shard's marker: the next ``--resume`` scans it again."""
+        self.files.delete(f"{MARKERS}/{shard_id}.json")
 
     def keep_only(self, shard_ids: Iterable[str]) -> None:
         """Forget finished shards that are no longer in the plan (inputs changed on resume)."""
         wanted = set(shard_ids)
         for shard_id in self.done_shards() - wanted:
-            (self.markers_dir / f"{shard_id}.json").unlink()
+            self.forget_shard(shard_id)
         self._drop_partial()
 
+    def shard_items(self, shard_id: str, columns: list[str] | None = None) -> pa.Table:
+        """One finished shard's items (the unit of ``decide --engine ray`` and exports)."""
+        return self._read_files([f"{ITEMS}/part-{shard_id}.parquet"], ITEM_SCHEMA, columns)
+
+    def shard_findings(self, shard_id: str, columns: list[str] | None = None) -> pa.Table:
+        return self._read_files([f"{FINDINGS}/part-{shard_id}.parquet"], FINDING_SCHEMA, columns)
+
+    def run_findings(self, columns: list[str] | None = None) -> pa.Table:
+        """Findings of run-level detectors (duplicates), which belong to no shard."""
+        files = [f"{FINDINGS}/{n}" for n in self.files.names(FINDINGS, "run-*.parquet")]
+        return self._read_files(files, FINDING_SCHEMA, columns)
+
     def write_run_findings(self, detector: str, findings: pa.Table) -> None:
-        _atomic_write(
-            self.findings_dir / f"run-{detector}.parquet", lambda p: pq.write_table(findings, p)
-        )
+        self.files.write_parquet(f"{FINDINGS}/run-{detector}.parquet", findings)
 
     def write_decisions(self, decisions: pa.Table) -> None:
         """Replace decisions.parquet (the policy re-runs without rescanning)."""
-        self.decisions_dir.mkdir(parents=True, exist_ok=True)
-        target = self.decisions_dir / "part-0.parquet"
-        _atomic_write(target, lambda p: pq.write_table(decisions, p))
-        for stale in self.decisions_dir.glob("*.parquet"):
-            if stale != target:
-                stale.unlink()
+        self.files.makedirs(DECISIONS)
+        self.files.write_parquet(f"{DECISIONS}/part-0.parquet", decisions)
+        for stale in self.decision_files():
+            if stale != "part-0.parquet":
+                self.files.delete(f"{DECISIONS}/{stale}")
+
+    def decision_files(self) -> list[str]:
+        return self.files.names(DECISIONS, "*.parquet")
 
     def has_decisions(self) -> bool:
-        return any(self.decisions_dir.glob("*.parquet"))
+        return bool(self.decision_files())
 
     def decisions(self, schema: pa.Schema) -> pa.Table:
         if not self.has_decisions():
             raise RunError(
-                f"{self.path} has no decisions; run `clearance decide {self.path}` first"
+                f"{self.location} has no decisions; run `clearance decide {self.location}` first"
             )
-        return self._read(self.decisions_dir, schema, None)
+        return self._read(DECISIONS, schema, None)
+
+    def open_decision_files(self, read_dictionary: Sequence[str]) -> list[pq.ParquetFile]:
+        """decisions.parquet's part files, opened for batch-by-batch reading."""
+        return [
+            pq.ParquetFile(
+                self.files.path(f"{DECISIONS}/{name}"),
+                read_dictionary=list(read_dictionary),
+                pre_buffer=False,
+                filesystem=self.files.arrow_fs,
+            )
+            for name in self.decision_files()
+        ]
 
     # -- run.json -------------------------------------------------------------------------
     def write_run_json(self, data: Mapping[str, Any]) -> None:
-        self._write_json(self.path / RUN_JSON, data)
+        self._write_json(RUN_JSON, data)
 
     def read_run_json(self) -> dict[str, Any]:
         try:
-            data: dict[str, Any] = json.loads((self.path / RUN_JSON).read_text())
+            data: dict[str, Any] = json.loads(self.files.read_text(RUN_JSON))
         except FileNotFoundError:
-            raise RunError(f"{self.path} is not a clearance run (no {RUN_JSON})") from None
+            raise RunError(f"{self.location} is not a clearance run (no {RUN_JSON})") from None
         except json.JSONDecodeError as exc:
-            raise RunError(f"{self.path / RUN_JSON} is corrupt: {exc}") from exc
+            raise RunError(f"{self.files.url(RUN_JSON)} is corrupt: {exc}") from exc
         return data
 
-    @staticmethod
-    def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    def _write_json(self, rel: str, data: Mapping[str, Any]) -> None:
         text = json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
-        _atomic_write(path, lambda p: p.write_text(text))
+        self.files.write_bytes(rel, text.encode())
 
     # -- reading ------------------------------------------------------------------------
     def items(self, columns: list[str] | None = None) -> pa.Table:
-        return self._read(self.items_dir, ITEM_SCHEMA, columns)
+        return self._read(ITEMS, ITEM_SCHEMA, columns)
 
     def findings(self, columns: list[str] | None = None, kind: str | None = None) -> pa.Table:
-        return self._read(self.findings_dir, FINDING_SCHEMA, columns, kind)
+        return self._read(FINDINGS, FINDING_SCHEMA, columns, kind)
 
-    @staticmethod
     def _read(
-        folder: Path, schema: pa.Schema, columns: list[str] | None, kind: str | None = None
+        self, folder: str, schema: pa.Schema, columns: list[str] | None, kind: str | None = None
     ) -> pa.Table:
-        files = sorted(str(p) for p in folder.glob("*.parquet"))
+        files = [f"{folder}/{name}" for name in self.files.names(folder, "*.parquet")]
+        return self._read_files(files, schema, columns, kind)
+
+    def _read_files(
+        self,
+        files: list[str],
+        schema: pa.Schema,
+        columns: list[str] | None,
+        kind: str | None = None,
+    ) -> pa.Table:
         if not files:
             empty = schema.empty_table()
             return empty.select(columns) if columns else empty
-        dataset = ds.dataset(files, schema=schema, format="parquet")
+        dataset = ds.dataset(
+            [self.files.path(f) for f in files],
+            schema=schema,
+            format="parquet",
+            filesystem=self.files.arrow_fs,
+        )
         filter_ = ds.field("kind") == kind if kind is not None else None
         return dataset.to_table(columns=columns, filter=filter_)
 
 
 def open_run(path: str | Path) -> RunStore:
-    """Open an existing run folder for reading."""
+    """Open an existing run (a folder or an ``s3://`` prefix) for reading."""
     store = RunStore(path)
     if not store.exists():
         raise RunError(f"{path} is not a clearance run (no {RUN_JSON}); run `clearance scan` first")
