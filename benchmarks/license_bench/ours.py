@@ -130,14 +130,18 @@ def run(
 
 
 def data_generation(origin: str) -> str:
-    """Whether a labelled file's ScanCode rule or license is also in the reference data our
-    matcher uses (``licensedcode-data``, which can lag the ScanCode release that labels the
-    set): rules added since are out of sample for us, and in sample for ScanCode."""
+    """Where a labelled file's ScanCode rule or license sits in the reference data our matcher
+    uses: in ``licensedcode-data`` (PyPI), only in the delta we ship from the newer ScanCode
+    release that labels the set, or nowhere (package files and negatives: out of sample for
+    both tools)."""
     if ":licensedcode/data/" not in origin:
-        return "not from ScanCode data"
+        return "not from ScanCode data (out of sample for both)"
     from clearance.detectors.license.textmatch import refdata
 
     relative = origin.split(":licensedcode/data/", 1)[1]
     if (refdata.data_dir() / relative).exists():
-        return f"in our data ({refdata.DATA_PACKAGE} {refdata.data_version()})"
-    return "added to ScanCode after our data"
+        return f"in {refdata.DATA_PACKAGE} {refdata.data_version()} (in sample for both)"
+    extra = refdata.delta()
+    if extra is not None and relative in extra.files:
+        return f"added in ScanCode {extra.version}, in our shipped delta (in sample for both)"
+    return "added to ScanCode after our data (in sample for ScanCode only)"

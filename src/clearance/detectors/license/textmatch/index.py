@@ -317,7 +317,7 @@ def cache_dir() -> Path:
 @cache
 def load() -> LicenseIndex:
     """The index for the installed data, built and cached on first use (atomically)."""
-    folder = cache_dir() / f"license-index-{refdata.data_version()}-v{INDEX_VERSION}"
+    folder = cache_dir() / f"license-index-{refdata.data_label()}-v{INDEX_VERSION}"
     if not (folder / "meta.json").exists():
         index = build(refdata.references(), refdata.spdx_keys())
         folder.parent.mkdir(parents=True, exist_ok=True)
