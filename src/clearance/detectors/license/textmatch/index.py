@@ -29,10 +29,11 @@ import numpy.typing as npt
 
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 NGRAM = 5
-#: rules shorter than this many words are too weak alone ("GPL", "MIT") and are skipped,
-#: unless they carry a version ("GPLv2+", "LGPL21"), which makes them specific.
+#: rules shorter than this many words are too weak alone ("GPL", "MIT"): they match only an
+#: item that is nothing else (a bare "WTFPL" file), unless they carry a version ("GPLv2+",
+#: "LGPL21"), which makes them specific anywhere (see ``match._short_matches``).
 MIN_RULE_WORDS = 2
 _LICENSE_WORDS = frozenset({"license", "licence", "licensed", "licenced", "exception"})
 _TOKEN = re.compile(r"[^\W_]+\+?")
@@ -187,9 +188,7 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
     seen: set[tuple[str, bytes]] = set()
     for ref in references:
         tokens = words(ref.text)
-        if not tokens or (
-            len(tokens) < MIN_RULE_WORDS and not any(ch.isdigit() for ch in tokens[0])
-        ):
+        if not tokens:
             continue
         ids = np.fromiter(
             (vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens)

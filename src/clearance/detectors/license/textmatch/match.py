@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance.detectors.license.textmatch.index import (
+    MIN_RULE_WORDS,
     NGRAM,
     LicenseIndex,
     RefInfo,
@@ -126,6 +127,8 @@ def _short_matches(ids: npt.NDArray[np.int64], index: LicenseIndex) -> list[Matc
         group = int(np.searchsorted(bounds, flat, side="right"))
         position = int(flat - (bounds[group - 1] if group else 0))
         ref = index.refs[int(ref_ids[where[flat]])]
+        if ref.words < MIN_RULE_WORDS and not ref.specific and len(ids) > ref.words:
+            continue  # "WTFPL" alone is a license id; inside a sentence, only a word
         out.append(Match(ref, position, position + sizes[group], 1.0, 0.0))
     return out
 
