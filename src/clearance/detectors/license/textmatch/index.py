@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 NGRAM = 5
 #: rules shorter than this many words are too weak alone ("GPL", "MIT"): they match only an
 #: item that is nothing else (a bare "WTFPL" file), unless they carry a version ("GPLv2+",
