@@ -34,10 +34,12 @@ _MARKERS = (
     b"ISTRIBUT", b"opyright", b"OPYRIGHT", b"gpl", b"BSD", b"MIT", b"Apache", b"apache",
     b"APACHE", b"xception", b"arrant", b"ARRANT", b"Attribution", b"reely", b"ommercial",
     b"roprietary", b"ROPRIETARY", b"onfidential", b"CONFIDENTIAL", b"EULA", b"eula", b"COPYING",
-    b"opying", b"atent", b"ATENT", b"rademark", b"reeware", b"REEWARE", b"Treeware",
+    b"opying", b"izenz", b"IZENZ", b"icenz", b"ntellectual Property", b"ntellectual property",
+    b"INTELLECTUAL PROPERTY", b"atent", b"ATENT", b"rademark", b"reeware", b"REEWARE", b"Treeware",
     b"ree Software", b"ree software", b"open source", b"Open Source", b"open-source",
     # grants and conditions in informal licenses
-    b"s you please", b"ree to use", b"ree for ", b"ree of charge", b"without fee", b"ny purpose",
+    b"s you please", b"without payment", b"ree to use", b"ree for ", b"ree of charge",
+    b"without fee", b"ny purpose",
     b"restriction", b"whatever you", b"grants", b"ermitted", b"ERMITTED", b"prohibited",
     b"PROHIBITED", b"may be used", b"se at your", b"isclaim", b"ISCLAIM", b"reproduc",
     b"REPRODUC", b"ights Reserved", b"ights reserved", b"IGHTS RESERVED", b"estricted Rights",
@@ -69,6 +71,9 @@ _DECLARING = re.compile(
 )
 _LINE_START = re.compile(r"^[\s#*/;!>|+-]*$")
 MENTION_WEIGHT = 0.5
+#: confidence of a clean match that is the item's only content
+WHOLE_ITEM = 0.6
+_WORDY = re.compile(r"[^\W_]")
 
 
 @register
@@ -103,7 +108,12 @@ class LicenseTextDetector(Detector):
         if ref.kind == "reference" and not ref.specific:
             confidence *= SHORT_REFERENCE_WEIGHT.get(ref.words, 1.0)
         short = ref.kind in ("reference", "notice") and ref.words < license_index.NGRAM
-        if short and _mentioned_in_prose(text, found.start):
+        whole = status == "clean" and _whole_item(text, found)
+        if whole:
+            # Nothing but a license name, id or URL ("WTFPL", "the GPL" as a LICENSE file):
+            # the item declares it, whatever the words would weigh inside prose.
+            confidence = max(KIND_WEIGHT.get(ref.kind, 0.8) * ref.relevance / 100, WHOLE_ITEM)
+        elif short and _mentioned_in_prose(text, found.start):
             confidence *= MENTION_WEIGHT
         if status == "modified":
             confidence *= 0.6 * match.coverage
@@ -124,6 +134,11 @@ class LicenseTextDetector(Detector):
             end=found.end,
             line=text.count("\n", 0, found.start) + 1,
         )
+
+
+def _whole_item(text: str, found: TextMatch) -> bool:
+    """True when the match is all the item's words (punctuation and spaces aside)."""
+    return not _WORDY.search(text, 0, found.start) and not _WORDY.search(text, found.end)
 
 
 def _mentioned_in_prose(text: str, start: int) -> bool:

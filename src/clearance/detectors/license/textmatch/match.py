@@ -250,9 +250,15 @@ def _align(
     last = np.maximum.reduceat(positions, heads)
     count = np.diff(np.append(heads, len(rows)))
     refs = candidates[rows[heads]]
-    # Hits over the reference's distinct n-grams; a phrase repeated inside one occurrence can
-    # only overstate this slightly, and it is capped at 1 (counting distinct hits costs 3x).
-    coverage = np.minimum(count / index.ref_size[refs], 1.0)
+    # Hits over the reference's distinct n-grams. A phrase repeated inside one occurrence can
+    # only overstate this slightly; but a cluster longer than its reference may span several
+    # copies of a shared text (a file bundling many MIT texts "covers" every MIT variant), so
+    # there, and only there (it costs a sort), the distinct n-grams are counted.
+    distinct = count.copy()
+    for i in np.nonzero(last - first + 1 > index.ref_words[refs])[0]:
+        head = int(heads[i])
+        distinct[i] = len(np.unique(inverse[positions[head : head + int(count[i])]]))
+    coverage = np.minimum(distinct / index.ref_size[refs], 1.0)
     added = 1.0 - count / (last - first + 1)
     out: list[Match] = []
     for i in range(len(heads)):
