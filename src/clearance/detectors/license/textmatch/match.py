@@ -254,10 +254,10 @@ def _align(
     # only overstate this slightly; but a cluster longer than its reference may span several
     # copies of a shared text (a file bundling many MIT texts "covers" every MIT variant), so
     # there, and only there (it costs a sort), the distinct n-grams are counted.
-    distinct = count.copy()
-    for i in np.nonzero(last - first + 1 > index.ref_words[refs])[0]:
-        head = int(heads[i])
-        distinct[i] = len(np.unique(inverse[positions[head : head + int(count[i])]]))
+    distinct: npt.NDArray[np.int64] = count.astype(np.int64)
+    for long in np.nonzero(last - first + 1 > index.ref_words[refs])[0].tolist():
+        head = int(heads[long])
+        distinct[long] = np.unique(inverse[positions[head : head + int(count[long])]]).size
     coverage = np.minimum(distinct / index.ref_size[refs], 1.0)
     added = 1.0 - count / (last - first + 1)
     out: list[Match] = []
