@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from clearance.detectors.license.textmatch import anchors as anchor_words
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 NGRAM = 5
 #: rules shorter than this many words are too weak alone ("GPL", "MIT"): they match only an
 #: item that is nothing else (a bare "WTFPL" file), unless they carry a version ("GPLv2+",
@@ -212,6 +213,8 @@ class LicenseIndex:
     start_refs: I32
     ref_full: U64
     ref_words: I64
+    #: words one of which every reference holds (see ``anchors.py``)
+    anchors: frozenset[str] = frozenset()
 
     @property
     def ref_expression(self) -> I64:
@@ -270,10 +273,13 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
     starts: list[int] = []
     fulls: list[int] = []
     seen: set[tuple[str, bytes]] = set()
+    anchored: list[list[str]] = []
     for ref in references:
         tokens = words(ref.text)
         if not tokens:
             continue
+        if ref.kind != "false-positive":
+            anchored.append(tokens)
         ids = np.fromiter(
             (vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens)
         )
@@ -332,6 +338,7 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
         start_refs=long_refs[start_order].astype(np.int32),
         ref_full=np.array(fulls, dtype=np.uint64),
         ref_words=words_per_ref,
+        anchors=anchor_words.choose(anchored),
     )
 
 
@@ -366,6 +373,7 @@ def save(index: LicenseIndex, folder: Path) -> None:
         "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
         "refs": [list(vars(r).values()) for r in index.refs],
         "short": sorted(index.short),
+        "anchors": sorted(index.anchors),
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
@@ -384,6 +392,7 @@ def read(folder: Path) -> LicenseIndex:
         vocab=_Vocabulary((word, i) for i, word in enumerate(meta["vocab"])),
         refs=[RefInfo(*row) for row in meta["refs"]],
         short=short,
+        anchors=frozenset(meta["anchors"]),
         **arrays,
     )
 
