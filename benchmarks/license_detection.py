@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         for r, e in zip(records, chosen, strict=True)
     ]
     result["by_data"] = {"ours": scoring.score(by_data, mine["detected"], generic)["categories"]}
+    result["sample_note"] = ours.sample_note()
     result["ours"]["max_rss_mib_benchmark_process"] = (
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     )
@@ -259,6 +260,8 @@ def render(result: dict[str, Any], markdown: bool) -> str:
             c = result["by_data"][name][group]
             row += [_pct(c["accuracy"]), _pct(c["wrong_specific_rate"])]
         lines.append("| " + " | ".join(row) + " |")
+    if "sample_note" in result:
+        lines += ["", result["sample_note"]]
     comp = result.get("comparison")
     mine = result["ours"]
     lines += [
