@@ -151,6 +151,16 @@ def byte_anchors(anchors: Iterable[str]) -> frozenset[bytes]:
     return frozenset(a.rstrip("+").encode() for a in anchors if a.isascii())
 
 
+#: bytes looked at per step: a license item usually shows an anchor in its first words, so
+#: most never have more than one chunk split into words.
+CHUNK = 4096
+_OVERLAP = 64  # a word cut by a chunk's end is whole in the chunk before
+
+
 def may_match(data: bytes, anchors: frozenset[bytes]) -> bool:
     """False when no ASCII word of ``data`` is an anchor (non-ASCII words: see the caller)."""
-    return not anchors.isdisjoint(data.translate(FOLD).split())
+    for start in range(0, max(len(data), 1), CHUNK):
+        piece = data[start : start + CHUNK + _OVERLAP].translate(FOLD)
+        if not anchors.isdisjoint(piece.split()):
+            return True
+    return False

@@ -126,7 +126,7 @@ def _short_matches(
     maybe = maybe_present(index.short_filter, query)
     if not len(maybe):
         return []
-    where = np.searchsorted(hashes, query[maybe]).clip(max=len(hashes) - 1)
+    where = np.minimum(np.searchsorted(hashes, query[maybe]), len(hashes) - 1)
     hit = hashes[where] == query[maybe]
     found, where = maybe[hit], where[hit]
     if not len(found):
@@ -156,7 +156,7 @@ def _exact_matches(
     maybe = maybe_present(index.start_filter, query)
     if not len(maybe):
         return []
-    left = np.searchsorted(keys, query[maybe], side="left").clip(max=len(keys) - 1)
+    left = np.minimum(np.searchsorted(keys, query[maybe], side="left"), len(keys) - 1)
     hit = keys[left] == query[maybe]
     starting, left = maybe[hit], left[hit]
     if not len(starting):
@@ -206,7 +206,7 @@ def _long_matches(query: npt.NDArray[np.uint64], index: LicenseIndex) -> list[Ma
     if not len(query):
         return []
     unique, inverse = np.unique(query, return_inverse=True)
-    where = np.searchsorted(index.keys, unique).clip(max=len(index.keys) - 1)
+    where = np.minimum(np.searchsorted(index.keys, unique), len(index.keys) - 1)
     present = np.nonzero(index.keys[where] == unique)[0]
     if not len(present):
         return []
@@ -266,7 +266,7 @@ def _align(
     """Clusters of text positions per candidate, all candidates at once."""
     order = np.argsort(candidates)
     ranked = candidates[order]
-    slot = np.searchsorted(ranked, pair_ref).clip(max=len(ranked) - 1)
+    slot = np.minimum(np.searchsorted(ranked, pair_ref), len(ranked) - 1)
     keep = ranked[slot] == pair_ref
     member = np.zeros((len(candidates), len(unique)), dtype=bool)
     member[order[slot[keep]], pair_gram[keep]] = True
