@@ -106,15 +106,17 @@ def test_bundled_copies_of_the_mit_text_are_mit_not_a_longer_mit_variant() -> No
 
 
 def test_every_reference_holds_an_anchor_word() -> None:
+    # All but a few informal one-liners ("use as you please", "you may not sell copies"),
+    # which shorter items are matched without (items of 64 bytes or less always are).
     index = license_index.load()
+    references = [r for r in refdata.references() if r.kind != "false-positive"]
     missing = [
         r.name
-        for r in refdata.references()
-        if r.kind != "false-positive"
-        and index.anchors.isdisjoint(license_index.words(r.text))
-        and len(r.text.strip().encode()) > 64  # shorter items are always matched
+        for r in references
+        if index.anchors.isdisjoint(license_index.words(r.text))
+        and len(r.text.strip().encode()) > 64
     ]
-    assert len(missing) <= 20, missing
+    assert len(missing) <= 0.0015 * len(references), missing
 
 
 def test_items_without_anchor_words_are_skipped_and_others_are_not() -> None:
@@ -149,3 +151,15 @@ def test_tokenizer_on_separator_heavy_text(text: str) -> None:
     assert [
         text.lower()[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
     ] == tokens
+
+
+def test_a_license_expression_folded_over_two_yaml_lines_is_read_whole() -> None:
+    name = (
+        "rules/unicode-icu-58_and_unicode_and_mit-old-style-no-advert_and_gpl-3.0-plus"
+        "_with_autoconf-simple-exception_1.RULE"
+    )
+    raw = dict(refdata.files())[name]
+    front, body = refdata.split_text(raw)
+    assert str(front["license_expression"]).endswith("WITH autoconf-simple-exception")
+    (value,) = _asserted(body.replace("{{", "").replace("}}", ""))
+    assert value.endswith("GPL-3.0-or-later WITH Autoconf-exception-generic-3.0")

@@ -4,7 +4,9 @@ Most items hold no license. The matcher only ever matches words of its vocabular
 can match a reference only if it holds one of that reference's words. The anchors are a small
 set of vocabulary words such that every reference (text, notice, reference, tag) holds at least
 one: the words of license vocabulary ("license", "copyright", "gpl", "warranty"...), and for
-each reference with none of them, its rarest word across the references ("wtfpl", "bittorrent").
+each reference with none of them, its rarest word that is part of a license key or SPDX id
+("wtfpl", "bittorrent"). A few informal one-liners ("use as you please") have neither: they are
+found only in items short enough to be matched whatever their words.
 An item none of whose words is an anchor is skipped before decoding: one ``bytes.translate``
 and ``split`` and a set test, whatever the number of anchors (where a substring test per marker
 cost ~10 us per marker on a 5 kB item).
@@ -44,6 +46,8 @@ _INSIDE = [
     "reproduc",
     "prohibit",
     "intellectual",
+    "responsib",
+    "guarante",
 ]
 #: a word starting with one of these is an anchor ("mit", "bsd3", "apache2", "cc0")
 _START = [
@@ -112,6 +116,78 @@ _START = [
 ]
 #: a word in more than this share of the references is no anchor for the rarest-word fallback
 _COMMON = 0.02
+#: words of license keys that are also ordinary English or programming words: as anchors they
+#: would let most prose and code through (found by listing the fallback's choices).
+_ORDINARY = frozenset(
+    [
+        "acknowledgement",
+        "activities",
+        "black",
+        "boot",
+        "components",
+        "content",
+        "corporate",
+        "credit",
+        "demo",
+        "dev",
+        "developer",
+        "device",
+        "doc",
+        "eclipse",
+        "educational",
+        "fallback",
+        "flex",
+        "fork",
+        "frontier",
+        "github",
+        "glide",
+        "good",
+        "google",
+        "happy",
+        "harm",
+        "historical",
+        "inner",
+        "internal",
+        "invariants",
+        "lib",
+        "linux",
+        "man",
+        "microsoft",
+        "military",
+        "model",
+        "module",
+        "net",
+        "node",
+        "note",
+        "parity",
+        "platform",
+        "policy",
+        "python",
+        "realm",
+        "reference",
+        "report",
+        "rule",
+        "security",
+        "simple",
+        "spec",
+        "sparky",
+        "standard",
+        "street",
+        "suite",
+        "sustainable",
+        "technologies",
+        "usage",
+        "verbatim",
+        "viewer",
+        "window",
+        "windows",
+        "workshop",
+        "wrappers",
+        "young",
+        "zero",
+        "zip",
+    ]
+)
 
 #: bytes -> lower-case letters and digits, anything else a space (for ``bytes.split``)
 FOLD = bytes(
@@ -124,8 +200,13 @@ def is_anchor(word: str) -> bool:
     return any(part in word for part in _INSIDE) or word.startswith(tuple(_START))
 
 
-def choose(references: Iterable[list[str]]) -> frozenset[str]:
-    """Anchors for references given as their word lists (``index.words``)."""
+def choose(references: Iterable[list[str]], names: Iterable[str]) -> frozenset[str]:
+    """Anchors for references given as their word lists (``index.words``).
+
+    A reference with no license-vocabulary word gets its rarest word that is also a word of a
+    license key or SPDX id (``names``: "bittorrent", "antlr", "beerware"), never an ordinary
+    word ("like", "good"), which would let most prose through.
+    """
     frequency: Counter[str] = Counter()
     uncovered: list[set[str]] = []
     total = 0
@@ -136,13 +217,15 @@ def choose(references: Iterable[list[str]]) -> frozenset[str]:
         if not any(is_anchor(t) for t in distinct):
             uncovered.append(distinct)
     anchors = {w for w in frequency if is_anchor(w)}
+    name_words = {
+        w for w in names if not w.rstrip("+").isdigit() and len(w) > 2 and w not in _ORDINARY
+    }
     for distinct in uncovered:
         if not anchors.isdisjoint(distinct):
             continue
-        words = [w for w in distinct if not w.rstrip("+").isdigit()] or list(distinct)
-        rarest = min(words, key=lambda w: (frequency[w], -len(w), w))
-        if frequency[rarest] <= _COMMON * total or len(words) == 1:
-            anchors.add(rarest)
+        named = [w for w in distinct & name_words if frequency[w] <= _COMMON * total]
+        if named:
+            anchors.add(min(named, key=lambda w: (frequency[w], -len(w), w)))
     return frozenset(anchors)
 
 

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from clearance.detectors.license.textmatch import anchors as anchor_words
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "9"
+INDEX_VERSION = "13"
 NGRAM = 5
 #: rules shorter than this many words are too weak alone ("GPL", "MIT"): they match only an
 #: item that is nothing else (a bare "WTFPL" file), unless they carry a version ("GPLv2+",
@@ -343,7 +343,7 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
         start_refs=long_refs[start_order].astype(np.int32),
         ref_full=np.array(fulls, dtype=np.uint64),
         ref_words=words_per_ref,
-        anchors=anchor_words.choose(anchored),
+        anchors=anchor_words.choose(anchored, words(" ".join([*spdx, *spdx.values()]))),
     )
 
 
