@@ -269,6 +269,7 @@ def render(result: dict[str, Any], markdown: bool) -> str:
         "| speed (one process) | ours | ScanCode | ours / ScanCode |",
         "|---|---|---|---|",
     ]
+    n_files, cpu = mine["files"], mine.get("license_cpu_s")
     if comp:
         sc = result["scancode"]
         lines += [
@@ -278,6 +279,10 @@ def render(result: dict[str, Any], markdown: bool) -> str:
             f"| license + copyright, files/s per core | "
             f"{_num(comp['ours_license_copyright_files_per_s'])} |"
             f" {_num(comp['scancode_scan_files_per_s'])} | {_num(comp['scan_ratio'], '.1f')}x |",
+            f"| license detection, files per CPU second (ours: `process_time`; ScanCode: not"
+            f" measured) | {_num(n_files / cpu) if cpu else '-'} | - | - |",
+            f"| ours, wall s of the {len(mine['license_runs_s'])} rounds (median above) |"
+            f" {' '.join(f'{x:.2f}' for x in mine['license_runs_s'])} | - | - |",
             f"| setup / index load, s | {_num(comp['ours_setup_s'], '.2f')} |"
             f" {_num(comp['scancode_index_load_s'], '.2f')} | - |",
             f"| index build (`scancode-reindex-licenses`), s | - |"
