@@ -16,20 +16,8 @@ from pathlib import Path
 import names  # type: ignore[import-untyped]
 
 OUT = Path("src/clearance/detectors/pii/data")
-LOCALES = (
-    "en_US",
-    "en_GB",
-    "en_IE",
-    "de_DE",
-    "fr_FR",
-    "es_ES",
-    "es_MX",
-    "it_IT",
-    "nl_NL",
-    "pt_BR",
-    "pt_PT",
-    "pl_PL",
-)
+LOCALES = ("en_US", "en_GB", "en_IE", "de_DE", "fr_FR", "es_ES", "es_MX", "it_IT", "nl_NL",
+           "pt_BR", "pt_PT", "pl_PL")
 CENSUS_SURNAMES = 30000  # most frequent surnames kept (of 88,799)
 
 
