@@ -46,7 +46,7 @@ _WORDY = re.compile(r"[^\W_]")
 @register
 class LicenseTextDetector(Detector):
     name = "license-text"
-    version = "1.0"
+    version = "1.1"
     description = (
         "license texts, notices, references and tags (ScanCode LicenseDB references, "
         "our matcher); modified and partial texts reported as such"
