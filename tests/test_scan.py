@@ -51,7 +51,7 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
         "cc-url": "1.0",
         "copyright": "1.1",
         "exact-duplicate": "1.0",
-        "license-text": "1.0",
+        "license-text": "1.1",
         "package-license": "1.0",
         "spdx-tag": "1.0",
     }

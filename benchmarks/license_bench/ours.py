@@ -94,13 +94,14 @@ def run(
     detected: dict[str, str] = {}
     holders: dict[str, list[str]] = {}
     errors: list[str] = []
-    license_runs, copyright_runs = [], []
+    license_runs, copyright_runs, license_cpu = [], [], []
     for round_ in range(repeat):
         errs = errors if round_ == 0 else []  # count each failure once
         items = _items(blobs)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         found = [_detect(license_detectors, item, "license", errs) for item in items]
         license_runs.append(time.perf_counter() - start)
+        license_cpu.append(time.process_time() - cpu)
         if round_ == 0:
             detected = {item.uri: combine(v) for item, v in zip(items, found, strict=True)}
         if holder_detectors:
@@ -123,6 +124,8 @@ def run(
         "error_count": len(errors),
         "license_runs_s": license_runs,
         "license_s": statistics.median(license_runs),
+        "license_cpu_runs_s": license_cpu,
+        "license_cpu_s": statistics.median(license_cpu),
         "copyright_runs_s": copyright_runs,
         "copyright_s": statistics.median(copyright_runs) if copyright_runs else None,
         "setup_runs_s": setup_seconds(names, max(1, repeat)),
@@ -130,14 +133,36 @@ def run(
 
 
 def data_generation(origin: str) -> str:
-    """Whether a labelled file's ScanCode rule or license is also in the reference data our
-    matcher uses (``licensedcode-data``, which can lag the ScanCode release that labels the
-    set): rules added since are out of sample for us, and in sample for ScanCode."""
+    """Where a labelled file's ScanCode rule or license sits in the reference data our matcher
+    uses: in ``licensedcode-data`` (PyPI), only in the delta we ship from the newer ScanCode
+    release that labels the set, or nowhere (package files and negatives: out of sample for
+    both tools)."""
     if ":licensedcode/data/" not in origin:
-        return "not from ScanCode data"
+        return "not from ScanCode data (out of sample for both)"
     from clearance.detectors.license.textmatch import refdata
 
     relative = origin.split(":licensedcode/data/", 1)[1]
     if (refdata.data_dir() / relative).exists():
-        return f"in our data ({refdata.DATA_PACKAGE} {refdata.data_version()})"
-    return "added to ScanCode after our data"
+        return f"in {refdata.DATA_PACKAGE} {refdata.data_version()} (in sample for both)"
+    extra = refdata.delta()
+    if extra is not None and relative in extra.files:
+        return f"added in ScanCode {extra.version}, in our shipped delta (in sample for both)"
+    return "added to ScanCode after our data (in sample for ScanCode only)"
+
+
+def sample_note() -> str:
+    """Which part of the labelled set is in sample for which tool, in words."""
+    from clearance.detectors.license.textmatch import refdata
+
+    extra = refdata.delta()
+    ours_data = f"{refdata.DATA_PACKAGE} {refdata.data_version()}" + (
+        f" plus the delta to ScanCode {extra.version} that clearance ships" if extra else ""
+    )
+    return (
+        "In sample / out of sample: the files taken from ScanCode's LicenseDB (license texts"
+        " and rules, and the false-positive rules) are references of both indexes: ScanCode's"
+        f" own, and ours ({ours_data}), so both tools are scored on text they were built from"
+        " (a recall check of each matcher, not a test on unseen text). Only the package"
+        " license files and the hand-written negatives ('not from ScanCode data') are out of"
+        " sample for both."
+    )

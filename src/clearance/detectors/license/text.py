@@ -13,45 +13,17 @@ import re
 from collections.abc import Iterator
 
 from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.license.textmatch import anchors
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch, find
 from clearance.licenses.expressions import normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
-# 98% of the reference texts contain one of these; most items contain none, and a byte test
-# skips decoding and tokenising them (measured over the LicenseDB rules).
-_MARKERS = (
-    b"icens",
-    b"ICENS",
-    b"icenc",
-    b"ICENC",
-    b"ublic domain",
-    b"ublic Domain",
-    b"UBLIC DOMAIN",
-    b"ermission",
-    b"ERMISSION",
-    b"GPL",
-    b"opyleft",
-    b"Creative Commons",
-    b"creativecommons",
-    b"redistribut",
-    b"Redistribut",
-    b"opyright",
-    b"OPYRIGHT",
-    b"gpl",
-    b"BSD",
-    b"MIT",
-    b"Apache",
-    b"apache",
-    b"APACHE",
-    b"xception",
-    b"arrant",
-    b"ARRANT",
-    b"Attribution",
-    b"reely",
-    b"ommercial",
-)
+# Most items contain no license: an item none of whose words is an anchor of the index (a word
+# every license reference holds one of, see ``textmatch/anchors.py``) is skipped before it is
+# decoded. Items this short are always matched: a bare license id or URL costs microseconds.
+SHORT_ITEM_BYTES = 64
 KIND_WEIGHT = {"text": 1.0, "notice": 0.95, "tag": 0.9, "reference": 0.85}
 #: a reference of 2, 3 or 4 words without a version or the word "license" ("the GPL",
 #: "BSD style") is a clue more than a grant; "agpl v3" or "curl License" name one license.
@@ -66,12 +38,15 @@ _DECLARING = re.compile(
 )
 _LINE_START = re.compile(r"^[\s#*/;!>|+-]*$")
 MENTION_WEIGHT = 0.5
+#: confidence of a clean match that is the item's only content
+WHOLE_ITEM = 0.6
+_WORDY = re.compile(r"[^\W_]")
 
 
 @register
 class LicenseTextDetector(Detector):
     name = "license-text"
-    version = "1.0"
+    version = "1.1"
     description = (
         "license texts, notices, references and tags (ScanCode LicenseDB references, "
         "our matcher); modified and partial texts reported as such"
@@ -82,13 +57,26 @@ class LicenseTextDetector(Detector):
     def configure(self, context: DetectorContext) -> None:
         # Builds the index on first use on this machine (~10 s), then memory-loads it.
         self._index = license_index.load()
+        self._anchors = anchors.byte_anchors(self._index.anchors)
+        self._wide_anchors = any(not a.isascii() for a in self._index.anchors)
 
     def detect(self, item: Item) -> Iterator[Finding]:
-        if not item.may_contain(_MARKERS):
+        if not self._may_match(item):
             return
         text = item.text
         for found in find(text, self._index):
             yield self._finding(item, text, found)
+
+    def _may_match(self, item: Item) -> bool:
+        data = item.data
+        if len(data) <= SHORT_ITEM_BYTES or item.may_contain(()):  # short, or UTF-16
+            return True
+        if anchors.may_match(data, self._anchors):
+            return True
+        if data.isascii() or not self._wide_anchors:
+            return False
+        # Words with non-ASCII letters ("ライセンス") are anchors too; decode and look.
+        return not self._index.anchors.isdisjoint(license_index.words(item.text))
 
     def _finding(self, item: Item, text: str, found: TextMatch) -> Finding:
         match = found.match
@@ -100,7 +88,12 @@ class LicenseTextDetector(Detector):
         if ref.kind == "reference" and not ref.specific:
             confidence *= SHORT_REFERENCE_WEIGHT.get(ref.words, 1.0)
         short = ref.kind in ("reference", "notice") and ref.words < license_index.NGRAM
-        if short and _mentioned_in_prose(text, found.start):
+        whole = status == "clean" and _whole_item(text, found)
+        if whole:
+            # Nothing but a license name, id or URL ("WTFPL", "the GPL" as a LICENSE file):
+            # the item declares it, whatever the words would weigh inside prose.
+            confidence = max(KIND_WEIGHT.get(ref.kind, 0.8) * ref.relevance / 100, WHOLE_ITEM)
+        elif short and _mentioned_in_prose(text, found.start):
             confidence *= MENTION_WEIGHT
         if status == "modified":
             confidence *= 0.6 * match.coverage
@@ -121,6 +114,11 @@ class LicenseTextDetector(Detector):
             end=found.end,
             line=text.count("\n", 0, found.start) + 1,
         )
+
+
+def _whole_item(text: str, found: TextMatch) -> bool:
+    """True when the match is all the item's words (punctuation and spaces aside)."""
+    return not _WORDY.search(text, 0, found.start) and not _WORDY.search(text, found.end)
 
 
 def _mentioned_in_prose(text: str, start: int) -> bool:

@@ -23,10 +23,12 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance.detectors.license.textmatch.index import (
+    MIN_RULE_WORDS,
     NGRAM,
     LicenseIndex,
     RefInfo,
-    ngram_hashes,
+    gram_hashes,
+    maybe_present,
     powers,
     prefix_sums,
     word_offsets,
@@ -89,13 +91,16 @@ def find(text: str, index: LicenseIndex) -> list[TextMatch]:
     if not tokens:
         return []
     ids = index.ids(tokens)
-    candidates = _short_matches(ids, index)
+    grams = gram_hashes(ids, NGRAM)
+    candidates = _short_matches(grams, len(ids), index)
     if len(ids) >= NGRAM:
-        query = ngram_hashes(ids, NGRAM)
+        query = grams[NGRAM - 1]
         exact = _exact_matches(ids, query, index)
         candidates.extend(exact)
         rest = _unexplained(query, exact)
-        approximate = _long_matches(rest, index)
+        # When exact matches already hold every word (a file that is one notice), nothing
+        # approximate could outscore them: a reference must be mostly present to be aligned.
+        approximate = [] if _all_exact(len(query), exact) else _long_matches(rest, index)
         if approximate and len(rest) < len(query):
             # Words outside the exact matches still look like a license: search the whole
             # text, so a modified text is aligned with all of its words.
@@ -108,24 +113,33 @@ def find(text: str, index: LicenseIndex) -> list[TextMatch]:
     return [TextMatch(m, int(starts[m.start]), int(ends[m.end - 1])) for m in chosen]
 
 
-def _short_matches(ids: npt.NDArray[np.int64], index: LicenseIndex) -> list[Match]:
-    """Rules of 2-4 words, matched whole: every 2-, 3- and 4-gram in one lookup."""
+def _short_matches(
+    grams: list[npt.NDArray[np.uint64]], length: int, index: LicenseIndex
+) -> list[Match]:
+    """Rules of 1-4 words, matched whole: every 1-, 2-, 3- and 4-gram in one lookup."""
     hashes, ref_ids = index.short_table
-    sizes = [n for n in index.short if len(ids) >= n]
+    sizes = [n for n in sorted(index.short) if length >= n]
     if not sizes or not len(hashes):
         return []
-    grams = [ngram_hashes(ids, n) for n in sizes]
-    query = np.concatenate(grams)
-    where = np.searchsorted(hashes, query).clip(max=len(hashes) - 1)
-    found = np.nonzero(hashes[where] == query)[0]
+    parts = [grams[n - 1] for n in sizes]
+    query = np.concatenate(parts)
+    maybe = maybe_present(index.short_filter, query)
+    if not len(maybe):
+        return []
+    where = np.minimum(np.searchsorted(hashes, query[maybe]), len(hashes) - 1)
+    hit = hashes[where] == query[maybe]
+    found, where = maybe[hit], where[hit]
     if not len(found):
         return []
-    bounds = np.cumsum([len(g) for g in grams])
+    bounds = np.cumsum([len(g) for g in parts])
+    groups = np.searchsorted(bounds, found, side="right").tolist()
+    offsets = [0, *bounds.tolist()]
     out: list[Match] = []
-    for flat in found:
-        group = int(np.searchsorted(bounds, flat, side="right"))
-        position = int(flat - (bounds[group - 1] if group else 0))
-        ref = index.refs[int(ref_ids[where[flat]])]
+    for flat, group, ref_id in zip(found.tolist(), groups, ref_ids[where].tolist(), strict=True):
+        ref = index.refs[ref_id]
+        if ref.words < MIN_RULE_WORDS and not ref.specific and length > ref.words:
+            continue  # "WTFPL" alone is a license id; inside a sentence, only a word
+        position = flat - offsets[group]
         out.append(Match(ref, position, position + sizes[group], 1.0, 0.0))
     return out
 
@@ -139,11 +153,14 @@ def _exact_matches(
     vectorised passes, and the costlier approximate search then runs only on what is left.
     """
     keys = index.start_keys
-    left = np.searchsorted(keys, query, side="left").clip(max=len(keys) - 1)
-    starting = np.nonzero(keys[left] == query)[0]
+    maybe = maybe_present(index.start_filter, query)
+    if not len(maybe):
+        return []
+    left = np.minimum(np.searchsorted(keys, query[maybe], side="left"), len(keys) - 1)
+    hit = keys[left] == query[maybe]
+    starting, left = maybe[hit], left[hit]
     if not len(starting):
         return []
-    left = left[starting]
     counts = np.searchsorted(keys, query[starting], side="right") - left
     positions = np.repeat(starting, counts)
     slots = np.repeat(left - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
@@ -154,12 +171,21 @@ def _exact_matches(
     positions, refs, ends = positions[fits], refs[fits], ends[fits]
     sums = prefix_sums(ids)
     scale = powers(len(ids) + 1)[positions]
-    with np.errstate(over="ignore"):
-        equal = (sums[ends] - sums[positions]) == index.ref_full[refs] * scale
+    equal = (sums[ends] - sums[positions]) == index.ref_full[refs] * scale  # wraps, as built
     return [
         Match(index.refs[int(r)], int(p), int(e), 1.0, 0.0)
         for r, p, e in zip(refs[equal], positions[equal], ends[equal], strict=True)
     ]
+
+
+def _all_exact(count: int, exact: list[Match]) -> bool:
+    """True when exact matches (not false positives) together span all ``count`` n-grams."""
+    reach = 0
+    for match in sorted(exact, key=lambda m: m.start):
+        if match.ref.kind == "false-positive" or match.start > reach:
+            continue
+        reach = max(reach, match.end - NGRAM + 1)
+    return reach >= count
 
 
 def _unexplained(query: npt.NDArray[np.uint64], exact: list[Match]) -> npt.NDArray[np.uint64]:
@@ -180,7 +206,7 @@ def _long_matches(query: npt.NDArray[np.uint64], index: LicenseIndex) -> list[Ma
     if not len(query):
         return []
     unique, inverse = np.unique(query, return_inverse=True)
-    where = np.searchsorted(index.keys, unique).clip(max=len(index.keys) - 1)
+    where = np.minimum(np.searchsorted(index.keys, unique), len(index.keys) - 1)
     present = np.nonzero(index.keys[where] == unique)[0]
     if not len(present):
         return []
@@ -191,13 +217,19 @@ def _long_matches(query: npt.NDArray[np.uint64], index: LicenseIndex) -> list[Ma
     shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
     pair_ref = index.postings[np.arange(total, dtype=np.int64) + shift]
     pair_gram = np.repeat(present, lengths)
-    hits = np.bincount(pair_ref, minlength=len(index.refs))
-    containment = hits / index.ref_size
-    candidates = np.nonzero((containment >= MIN_CONTAINMENT) | (hits >= PARTIAL_MIN_WORDS))[0]
+    if total * 8 < len(index.refs):  # few postings: sort them, not a table of every reference
+        touched, hits = np.unique(pair_ref, return_counts=True)
+    else:
+        table = np.bincount(pair_ref, minlength=len(index.refs))
+        touched = np.nonzero(table)[0]
+        hits = table[touched]
+    containment = hits / index.ref_size[touched]
+    keep = (containment >= MIN_CONTAINMENT) | (hits >= PARTIAL_MIN_WORDS)
+    candidates = touched[keep]
     if not len(candidates):
         return []
     if len(candidates) > MAX_CANDIDATES:
-        candidates = _diverse(candidates, hits[candidates] * containment[candidates], index)
+        candidates = _diverse(candidates, hits[keep] * containment[keep], index)
     return _align(candidates, pair_ref, pair_gram, unique, inverse, index)
 
 
@@ -232,11 +264,12 @@ def _align(
     index: LicenseIndex,
 ) -> list[Match]:
     """Clusters of text positions per candidate, all candidates at once."""
-    rank = np.full(len(index.refs), -1, dtype=np.int64)
-    rank[candidates] = np.arange(len(candidates))
-    keep = rank[pair_ref] >= 0
+    order = np.argsort(candidates)
+    ranked = candidates[order]
+    slot = np.minimum(np.searchsorted(ranked, pair_ref), len(ranked) - 1)
+    keep = ranked[slot] == pair_ref
     member = np.zeros((len(candidates), len(unique)), dtype=bool)
-    member[rank[pair_ref[keep]], pair_gram[keep]] = True
+    member[order[slot[keep]], pair_gram[keep]] = True
     rows, positions = np.nonzero(member[:, inverse])  # sorted by candidate, then position
     new_cluster = np.ones(len(rows), dtype=bool)
     # A long text may have a paragraph inserted: the gap allowed grows with the reference.
@@ -247,9 +280,15 @@ def _align(
     last = np.maximum.reduceat(positions, heads)
     count = np.diff(np.append(heads, len(rows)))
     refs = candidates[rows[heads]]
-    # Hits over the reference's distinct n-grams; a phrase repeated inside one occurrence can
-    # only overstate this slightly, and it is capped at 1 (counting distinct hits costs 3x).
-    coverage = np.minimum(count / index.ref_size[refs], 1.0)
+    # Hits over the reference's distinct n-grams. A phrase repeated inside one occurrence can
+    # only overstate this slightly; but a cluster longer than its reference may span several
+    # copies of a shared text (a file bundling many MIT texts "covers" every MIT variant), so
+    # there, and only there (it costs a sort), the distinct n-grams are counted.
+    distinct: npt.NDArray[np.int64] = count.astype(np.int64)
+    for long in np.nonzero(last - first + 1 > index.ref_words[refs])[0].tolist():
+        head = int(heads[long])
+        distinct[long] = np.unique(inverse[positions[head : head + int(count[long])]]).size
+    coverage = np.minimum(distinct / index.ref_size[refs], 1.0)
     added = 1.0 - count / (last - first + 1)
     out: list[Match] = []
     for i in range(len(heads)):
