@@ -1,0 +1,333 @@
+"""The queue and item queries: DuckDB over the run's Parquet files, never whole tables in Python.
+
+At start, one compact in-memory DuckDB table ``q`` is built from ``items.parquet``,
+``decisions.parquet`` and ``findings.parquet`` (one row per item: ids, source, status, license,
+the rules that fired, the finding kinds and ``kind:value`` signals), numbered in item-id order.
+Queue pages are keyset-paged on that number, filters are column tests on ``q``, and facet
+counts are GROUP BYs on it, cached per filter until the next decision. The item page reads its
+own shard's Parquet part only. Counsel's ledger decisions update ``q.status`` in place, so the
+queue shows them at once; ``decisions.parquet`` changes when ``clearance decide`` runs again.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from clearance.model.errors import MissingDependency, RunError
+from clearance.runs.store import RunStore, open_run
+
+try:
+    import duckdb
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise MissingDependency("clearance review (duckdb)", "review") from exc
+
+PAGE_SIZE = 50
+FACET_LIMIT = 40
+_CACHE_SIZE = 256
+STATUSES = ("review", "blocked", "cleared")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The queue's filters, as the query string carries them; empty means any."""
+
+    status: str = ""
+    source: str = ""
+    rule: str = ""
+    license: str = ""
+    kind: str = ""
+    signal: str = ""
+    search: str = ""
+
+    @classmethod
+    def from_params(cls, params: Any) -> Filters:
+        return cls(**{f.name: str(params.get(f.name) or "")[:200] for f in fields(cls)})
+
+    def as_params(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def where(self, skip: str = "") -> tuple[str, list[Any]]:
+        """SQL conditions on ``q`` (all but ``skip``) and their parameters."""
+        tests = {
+            "status": "status = ?",
+            "source": "source = ?",
+            "license": "license = ?",
+            "rule": "list_contains(rules, ?)",
+            "kind": "list_contains(kinds, ?)",
+            "signal": "list_contains(signals, ?)",
+            "search": "contains(lower(item_id), lower(?))",
+        }
+        sql, args = [], []
+        for name, test in tests.items():
+            value = getattr(self, name)
+            if value and name != skip:
+                sql.append(test)
+                args.append(value)
+        return (" AND ".join(sql) or "TRUE"), args
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    n: int
+    item_id: str
+    source: str
+    uri: str
+    media_type: str
+    status: str
+    license: str
+    rules: tuple[str, ...]
+    kinds: tuple[str, ...]
+    override_by: str
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[QueueRow]
+    total: int
+    first_position: int  # 1-based position of the first row in the filtered list
+    next_after: int | None
+    prev_before: int | None
+
+
+def _parts(folder: Path) -> list[str]:
+    return sorted(str(p) for p in folder.glob("*.parquet"))
+
+
+class RunIndex:
+    """The run, queryable. Thread-safe: one connection, a cursor per call, a lock for writes."""
+
+    def __init__(self, run: str | Path, *, threads: int = 2, memory_limit: str = "2GB"):
+        self.path = Path(run)
+        self.store: RunStore = open_run(run)
+        if not self.store.has_decisions():
+            raise RunError(f"{run} has no decisions; run `clearance decide {run}` first")
+        self.info = self.store.read_run_json()
+        self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+        self._lock = threading.Lock()
+        self._facets: OrderedDict[tuple[Filters, str], list[tuple[str, int]]] = OrderedDict()
+        self._build()
+
+    # -- set-up -------------------------------------------------------------------------
+    def _view(self, name: str, files: Sequence[str], empty: str) -> None:
+        if files:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            self._con.execute(
+                f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}], union_by_name=true)"
+            )
+        else:
+            self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM ({empty}) WHERE FALSE")
+
+    def _build(self) -> None:
+        con, store = self._con, self.store
+        self._view("items_src", _parts(store.items_dir), "SELECT ''::VARCHAR AS item_id")
+        no_findings = (
+            "SELECT ''::VARCHAR AS item_id, ''::VARCHAR AS kind, ''::VARCHAR AS value, "
+            "''::VARCHAR AS rule, NULL::BIGINT AS start, NULL::BIGINT AS \"end\", "
+            "NULL::BIGINT AS line, NULL::DOUBLE[] AS bbox, ''::VARCHAR AS evidence, "
+            "''::VARCHAR AS detector, ''::VARCHAR AS detector_version, 0.0 AS confidence"
+        )
+        self._view("findings_src", _parts(store.findings_dir), no_findings)
+        self._view("decisions_src", _parts(store.decisions_dir), "SELECT ''::VARCHAR AS item_id")
+        con.execute(
+            "CREATE TEMP TABLE sig AS SELECT item_id, list(DISTINCT kind ORDER BY kind) AS kinds, "
+            "list(DISTINCT kind || ':' || coalesce(value, '')) AS signals "
+            "FROM findings_src GROUP BY item_id"
+        )
+        con.execute(
+            "CREATE TABLE q AS SELECT row_number() OVER (ORDER BY i.item_id)::BIGINT AS n, "
+            "i.item_id, i.source, coalesce(i.uri, '') AS uri, "
+            "coalesce(i.media_type, '') AS media_type, coalesce(i.sha256, '') AS sha256, "
+            "i.size, coalesce(i.shard, '') AS shard, d.status AS status, "
+            "d.status AS decided_status, coalesce(d.policy_status, d.status) AS policy_status, "
+            "coalesce(d.license, '') AS license, "
+            "list_filter(string_split(coalesce(d.rules, ''), ','), lambda x: x <> '') AS rules, "
+            "coalesce(s.kinds, []::VARCHAR[]) AS kinds, "
+            "coalesce(s.signals, []::VARCHAR[]) AS signals, "
+            "coalesce(d.override_by, '') AS override_by "
+            "FROM items_src i JOIN decisions_src d USING (item_id) "
+            "LEFT JOIN sig s USING (item_id) ORDER BY n"
+        )
+        con.execute("DROP TABLE sig")
+
+    # -- counsel's decisions ------------------------------------------------------------
+    def apply_overrides(self, latest: dict[str, tuple[str, str]]) -> None:
+        """Set the shown status from the newest ledger entry per sha256 ((status, by));
+        ``withdrawn`` falls back to the policy's own status."""
+        with self._lock:
+            con = self._con
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE ov (sha256 VARCHAR, status VARCHAR, by VARCHAR)"
+            )
+            if latest:
+                con.executemany(
+                    "INSERT INTO ov VALUES (?, ?, ?)",
+                    [(sha, status, by) for sha, (status, by) in latest.items()],
+                )
+                con.execute(
+                    "UPDATE q SET status = CASE WHEN ov.status = 'withdrawn' "
+                    "THEN q.policy_status ELSE ov.status END, "
+                    "override_by = CASE WHEN ov.status = 'withdrawn' THEN '' ELSE ov.by END "
+                    "FROM ov WHERE q.sha256 = ov.sha256"
+                )
+            con.execute("DROP TABLE ov")
+            self._facets.clear()
+
+    # -- the queue ----------------------------------------------------------------------
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def page(
+        self,
+        filters: Filters,
+        *,
+        after: int | None = None,
+        before: int | None = None,
+        size: int = PAGE_SIZE,
+    ) -> Page:
+        where, args = filters.where()
+        cur = self._cursor()
+        cols = "n, item_id, source, uri, media_type, status, license, rules, kinds, override_by"
+        if before is not None:
+            sql = f"SELECT {cols} FROM q WHERE {where} AND n < ? ORDER BY n DESC LIMIT ?"
+            rows = cur.execute(sql, [*args, before, size + 1]).fetchall()
+            more_before = len(rows) > size
+            rows = list(reversed(rows[:size]))
+            more_after = True
+        else:
+            start = after or 0
+            sql = f"SELECT {cols} FROM q WHERE {where} AND n > ? ORDER BY n LIMIT ?"
+            rows = cur.execute(sql, [*args, start, size + 1]).fetchall()
+            more_after = len(rows) > size
+            rows = rows[:size]
+            more_before = start > 0
+        result = [
+            QueueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7]), tuple(r[8]), r[9])
+            for r in rows
+        ]
+        total = self.count(filters)
+        position = 1
+        if result and (after or before):
+            sql = f"SELECT count(*) FROM q WHERE {where} AND n < ?"
+            position = 1 + int(cur.execute(sql, [*args, result[0].n]).fetchone()[0])  # type: ignore[index]
+        if result and position == 1:
+            more_before = False
+        return Page(
+            rows=result,
+            total=total,
+            first_position=position,
+            next_after=result[-1].n if result and more_after else None,
+            prev_before=result[0].n if result and more_before else None,
+        )
+
+    def count(self, filters: Filters) -> int:
+        by_status = self.facet(filters, "status")  # every filter but status
+        return sum(n for status, n in by_status if status == filters.status or not filters.status)
+
+    def facet(self, filters: Filters, name: str) -> list[tuple[str, int]]:
+        """(value, items) for one facet under every filter but its own; cached."""
+        key = (filters, name)
+        with self._lock:
+            if key in self._facets:
+                self._facets.move_to_end(key)
+                return self._facets[key]
+        where, args = filters.where(skip=name)
+        column = {"rule": "unnest(rules)", "kind": "unnest(kinds)", "signal": "unnest(signals)"}
+        expr = column.get(name, name)
+        sql = (
+            f"SELECT v, count(*) AS c FROM (SELECT {expr} AS v FROM q WHERE {where}) "
+            f"GROUP BY v ORDER BY c DESC, v LIMIT {FACET_LIMIT}"
+        )
+        rows = [(str(v), int(c)) for v, c in self._cursor().execute(sql, args).fetchall()]
+        with self._lock:
+            self._facets[key] = rows
+            while len(self._facets) > _CACHE_SIZE:
+                self._facets.popitem(last=False)
+        return rows
+
+    def facets(self, filters: Filters) -> dict[str, list[tuple[str, int]]]:
+        return {
+            name: self.facet(filters, name)
+            for name in ("status", "source", "rule", "license", "kind", "signal")
+        }
+
+    def matching(self, filters: Filters, limit: int) -> list[tuple[str, str]]:
+        """(item_id, sha256) of every item under the filter, at most ``limit`` + 1."""
+        where, args = filters.where()
+        sql = f"SELECT item_id, sha256 FROM q WHERE {where} ORDER BY n LIMIT ?"
+        return [(r[0], r[1]) for r in self._cursor().execute(sql, [*args, limit + 1]).fetchall()]
+
+    # -- one item -----------------------------------------------------------------------
+    def item(self, item_id: str) -> dict[str, Any] | None:
+        cur = self._cursor()
+        row = cur.execute(
+            "SELECT n, item_id, source, uri, media_type, sha256, size, shard, status, "
+            "policy_status, decided_status, license, override_by FROM q WHERE item_id = ?",
+            [item_id],
+        ).fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in cur.description or ()]
+        item = dict(zip(names, row, strict=True))
+        meta = self._one_part(self.store.items_dir, item["shard"], "meta", item_id)
+        item["meta"] = _json_object(meta[0][0] if meta else None)
+        return item
+
+    def _one_part(self, folder: Path, shard: str, cols: str, item_id: str) -> list[tuple[Any, ...]]:
+        """Rows of one item from its shard's part file (all parts when the shard is unknown)."""
+        part = folder / f"part-{shard}.parquet"
+        files = [str(part)] if shard and part.exists() else _parts(folder)
+        if folder == self.store.findings_dir:
+            files += [str(p) for p in sorted(folder.glob("run-*.parquet"))]
+        if not files:
+            return []
+        sql = f"SELECT {cols} FROM read_parquet(?, union_by_name=true) WHERE item_id = ?"
+        return list(self._cursor().execute(sql, [sorted(set(files)), item_id]).fetchall())
+
+    def findings(self, item_id: str, shard: str) -> list[dict[str, Any]]:
+        cols = ["kind", "value", "confidence", "rule", "detector", "evidence", "start", "end",
+                "line", "bbox"]  # fmt: skip
+        rows = self._one_part(
+            self.store.findings_dir, shard, ", ".join(f'"{c}"' for c in cols), item_id
+        )
+        found = [dict(zip(cols, r, strict=True)) for r in rows]
+        return sorted(found, key=lambda f: (f["start"] is None, f["start"] or 0, f["kind"]))
+
+    def decision(self, item_id: str) -> dict[str, Any] | None:
+        cur = self._cursor()
+        row = cur.execute("SELECT * FROM decisions_src WHERE item_id = ?", [item_id]).fetchone()
+        if row is None:
+            return None
+        names = [d[0] for d in cur.description or ()]
+        data = dict(zip(names, row, strict=True))
+        for key in ("reasons", "obligations", "reliance"):
+            data[key] = json.loads(data.get(key) or "[]")
+        return data
+
+    def same_content(self, sha256: str, item_id: str, limit: int = 50) -> list[tuple[str, str]]:
+        if not sha256:
+            return []
+        sql = "SELECT item_id, status FROM q WHERE sha256 = ? AND item_id <> ? ORDER BY n LIMIT ?"
+        return [
+            (r[0], r[1]) for r in self._cursor().execute(sql, [sha256, item_id, limit]).fetchall()
+        ]
+
+    def sha_of(self, item_id: str) -> str | None:
+        row = self._cursor().execute("SELECT sha256 FROM q WHERE item_id = ?", [item_id]).fetchone()
+        return str(row[0]) if row else None
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {"(unreadable metadata)": text}
+    return data if isinstance(data, dict) else {"value": data}
