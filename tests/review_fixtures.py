@@ -19,11 +19,7 @@ XSS_TEXT = (
     "<img src=x onerror=alert(2)>\n"
     "Copyright (c) 2019 Evil Corp. All rights reserved.\n"
 )
-MIT_TEXT = (
-    "# SPDX-License-Identifier: MIT\n"
-    "def wordcount(text):\n"
-    "    return len(text.split())\n"
-)
+MIT_TEXT = "# SPDX-License-Identifier: MIT\ndef wordcount(text):\n    return len(text.split())\n"
 NC_TEXT = (
     "Field notes from the coast.\n"
     "Licensed under https://creativecommons.org/licenses/by-nc/4.0/ for non-commercial use.\n"

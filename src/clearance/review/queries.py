@@ -162,7 +162,7 @@ class RunIndex:
         with self._lock:
             con = self._con
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE ov (sha256 VARCHAR, status VARCHAR, by VARCHAR)"
+                "CREATE OR REPLACE TEMP TABLE ov (sha256 VARCHAR, status VARCHAR, who VARCHAR)"
             )
             if latest:
                 con.executemany(
@@ -172,7 +172,7 @@ class RunIndex:
                 con.execute(
                     "UPDATE q SET status = CASE WHEN ov.status = 'withdrawn' "
                     "THEN q.policy_status ELSE ov.status END, "
-                    "override_by = CASE WHEN ov.status = 'withdrawn' THEN '' ELSE ov.by END "
+                    "override_by = CASE WHEN ov.status = 'withdrawn' THEN '' ELSE ov.who END "
                     "FROM ov WHERE q.sha256 = ov.sha256"
                 )
             con.execute("DROP TABLE ov")
