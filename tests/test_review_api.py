@@ -273,6 +273,7 @@ def test_decisions_export_csv_and_json(client: TestClient, run: Path) -> None:
         ("status=cleared", 2),
         ("source=photos", 1),
         ("license=MIT", 2),
+        ("license=%28none%29", 8),
         ("rule=non-commercial", 1),
         ("rule=no-license", 8),
         ("kind=copyright", 2),
@@ -294,6 +295,7 @@ def test_facet_counts_ignore_their_own_filter(client: TestClient) -> None:
     page = client.get("/queue", params={"status": "review"}).text
     assert ">cleared (2)</option>" in page and ">review (9)</option>" in page
     assert ">notes (8)</option>" in page  # source counts under status=review
+    assert '<option value="(none)" >(none) (8)</option>' in page  # listed, not selected
 
 
 def test_keyset_paging_covers_every_item_once(run: Path) -> None:

@@ -31,6 +31,8 @@ PAGE_SIZE = 50
 FACET_LIMIT = 40
 _CACHE_SIZE = 256
 STATUSES = ("review", "blocked", "cleared")
+#: the filter value that stands for an empty column (no license)
+NONE_VALUE = "(none)"
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Filters:
             value = getattr(self, name)
             if value and name != skip:
                 sql.append(test)
-                args.append(value)
+                args.append("" if value == NONE_VALUE and name == "license" else value)
         return (" AND ".join(sql) or "TRUE"), args
 
 

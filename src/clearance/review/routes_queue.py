@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from clearance.review.app import render, require, state_of
 from clearance.review.content import boxes, segments
 from clearance.review.desk import ACTIONS
-from clearance.review.queries import Filters
+from clearance.review.queries import NONE_VALUE, Filters
 from clearance.review.users import Role
 
 router = APIRouter()
@@ -59,6 +59,7 @@ def queue(request: Request) -> Response:
         page=page,
         facets=state.index.facets(filters),
         titles=FACET_TITLES,
+        none_value=NONE_VALUE,
         item_link=item_link,
         next_link=("/queue?" + urlencode({**base, "after": page.next_after}))
         if page.next_after is not None
