@@ -33,6 +33,9 @@ _CACHE_SIZE = 256
 STATUSES = ("review", "blocked", "cleared")
 #: the filter value that stands for an empty column (no license)
 NONE_VALUE = "(none)"
+#: filters on ENUM columns of ``q`` (the ENUM type of each is ``<name>_t``)
+FILTERED = ("status", "source", "license", "rule", "kind", "signal")
+LIST_COLUMNS = {"rule": "rules", "kind": "kinds", "signal": "signals"}
 
 
 @dataclass(frozen=True)
@@ -54,23 +57,27 @@ class Filters:
     def as_params(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
-    def where(self, skip: str = "") -> tuple[str, list[Any]]:
-        """SQL conditions on ``q`` (all but ``skip``) and their parameters."""
-        tests = {
-            "status": "status = ?",
-            "source": "source = ?",
-            "license": "license = ?",
-            "rule": "list_contains(rules, ?)",
-            "kind": "list_contains(kinds, ?)",
-            "signal": "list_contains(signals, ?)",
-            "search": "contains(lower(item_id), lower(?))",
-        }
+    def where(self, members: dict[str, frozenset[str]], skip: str = "") -> tuple[str, list[Any]]:
+        """SQL conditions on ``q`` (all but ``skip``) and their parameters. A value that is
+        not in the run at all matches nothing (and is never cast to the column's ENUM)."""
         sql, args = [], []
-        for name, test in tests.items():
+        for name in FILTERED:
             value = getattr(self, name)
-            if value and name != skip:
-                sql.append(test)
-                args.append("" if value == NONE_VALUE and name == "license" else value)
+            if not value or name == skip:
+                continue
+            if name == "license" and value == NONE_VALUE:
+                value = ""
+            if value not in members[name]:
+                sql.append("FALSE")
+            elif name in LIST_COLUMNS:
+                sql.append(f"list_contains({LIST_COLUMNS[name]}, ?::{name}_t)")
+                args.append(value)
+            else:
+                sql.append(f"{name} = ?::{name}_t")
+                args.append(value)
+        if self.search:
+            sql.append("contains(lower(item_id), lower(?))")
+            args.append(self.search)
         return (" AND ".join(sql) or "TRUE"), args
 
 
@@ -156,6 +163,39 @@ class RunIndex:
             "LEFT JOIN sig s USING (item_id) ORDER BY n"
         )
         con.execute("DROP TABLE sig")
+        self._encode()
+
+    def _encode(self) -> None:
+        """Store the filtered columns as ENUMs (small integers): grouping and testing them is
+        several times faster than on strings, and the table is smaller."""
+        con = self._con
+        sources = {
+            "status": "SELECT status FROM q UNION SELECT unnest(['cleared', 'review', 'blocked'])",
+            "source": "SELECT source FROM q",
+            "license": "SELECT license FROM q UNION SELECT ''",
+            "rule": "SELECT unnest(rules) FROM q",
+            "kind": "SELECT unnest(kinds) FROM q",
+            "signal": "SELECT unnest(signals) FROM q",
+        }
+        self.members: dict[str, frozenset[str]] = {}
+        for name, select in sources.items():
+            values = sorted(
+                {str(r[0]) for r in con.execute(select).fetchall() if r[0] is not None} | {""}
+            )
+            listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            con.execute(f"CREATE TYPE {name}_t AS ENUM ({listed})")
+            self.members[name] = frozenset(values)
+        con.execute(
+            "CREATE TABLE q2 AS SELECT n, item_id, source::source_t AS source, uri, media_type, "
+            "sha256, size, shard, status::status_t AS status, "
+            "decided_status::status_t AS decided_status, "
+            "policy_status::status_t AS policy_status, license::license_t AS license, "
+            "rules::rule_t[] AS rules, kinds::kind_t[] AS kinds, signals::signal_t[] AS signals, "
+            "override_by FROM q ORDER BY n"
+        )
+        con.execute("DROP TABLE q")
+        con.execute("ALTER TABLE q2 RENAME TO q")
+        self.rows = int(con.execute("SELECT count(*) FROM q").fetchone()[0])  # type: ignore[index]
 
     # -- counsel's decisions ------------------------------------------------------------
     def apply_overrides(self, latest: dict[str, tuple[str, str]]) -> None:
@@ -173,7 +213,7 @@ class RunIndex:
                 )
                 con.execute(
                     "UPDATE q SET status = CASE WHEN ov.status = 'withdrawn' "
-                    "THEN q.policy_status ELSE ov.status END, "
+                    "THEN q.policy_status ELSE ov.status::status_t END, "
                     "override_by = CASE WHEN ov.status = 'withdrawn' THEN '' ELSE ov.who END "
                     "FROM ov WHERE q.sha256 = ov.sha256"
                 )
@@ -192,19 +232,17 @@ class RunIndex:
         before: int | None = None,
         size: int = PAGE_SIZE,
     ) -> Page:
-        where, args = filters.where()
+        where, args = filters.where(self.members)
         cur = self._cursor()
         cols = "n, item_id, source, uri, media_type, status, license, rules, kinds, override_by"
         if before is not None:
-            sql = f"SELECT {cols} FROM q WHERE {where} AND n < ? ORDER BY n DESC LIMIT ?"
-            rows = cur.execute(sql, [*args, before, size + 1]).fetchall()
+            rows = self._window(cols, where, args, before, size + 1, backwards=True)
             more_before = len(rows) > size
             rows = list(reversed(rows[:size]))
             more_after = True
         else:
             start = after or 0
-            sql = f"SELECT {cols} FROM q WHERE {where} AND n > ? ORDER BY n LIMIT ?"
-            rows = cur.execute(sql, [*args, start, size + 1]).fetchall()
+            rows = self._window(cols, where, args, start, size + 1, backwards=False)
             more_after = len(rows) > size
             rows = rows[:size]
             more_before = start > 0
@@ -227,6 +265,29 @@ class RunIndex:
             prev_before=result[0].n if result and more_before else None,
         )
 
+    def _window(
+        self, cols: str, where: str, args: list[Any], edge: int, want: int, *, backwards: bool
+    ) -> list[tuple[Any, ...]]:
+        """Rows next to ``edge`` in ``n`` order, looking in growing ranges of ``n``: ``q`` is
+        stored in ``n`` order, so DuckDB skips row groups outside the range (min/max zone
+        maps) instead of sorting every matching row for a top-N."""
+        cur = self._cursor()
+        span = 4096
+        while True:
+            if backwards:
+                sql = (f"SELECT {cols} FROM q WHERE {where} AND n < ? AND n >= ? "
+                       "ORDER BY n DESC LIMIT ?")  # fmt: skip
+                bounds = [edge, edge - span]
+                done = edge - span <= 1
+            else:
+                sql = f"SELECT {cols} FROM q WHERE {where} AND n > ? AND n <= ? ORDER BY n LIMIT ?"
+                bounds = [edge, edge + span]
+                done = edge + span >= self.rows
+            rows = cur.execute(sql, [*args, *bounds, want]).fetchall()
+            if len(rows) >= want or done:
+                return rows
+            span *= 8
+
     def count(self, filters: Filters) -> int:
         by_status = self.facet(filters, "status")  # every filter but status
         return sum(n for status, n in by_status if status == filters.status or not filters.status)
@@ -238,7 +299,7 @@ class RunIndex:
             if key in self._facets:
                 self._facets.move_to_end(key)
                 return self._facets[key]
-        where, args = filters.where(skip=name)
+        where, args = filters.where(self.members, skip=name)
         column = {"rule": "unnest(rules)", "kind": "unnest(kinds)", "signal": "unnest(signals)"}
         expr = column.get(name, name)
         sql = (
@@ -260,7 +321,7 @@ class RunIndex:
 
     def matching(self, filters: Filters, limit: int) -> list[tuple[str, str]]:
         """(item_id, sha256) of every item under the filter, at most ``limit`` + 1."""
-        where, args = filters.where()
+        where, args = filters.where(self.members)
         sql = f"SELECT item_id, sha256 FROM q WHERE {where} ORDER BY n LIMIT ?"
         return [(r[0], r[1]) for r in self._cursor().execute(sql, [*args, limit + 1]).fetchall()]
 
