@@ -362,3 +362,28 @@ def test_users_page_is_admin_only(client: TestClient) -> None:
     assert sign_in(client, "ada") == 303
     page = client.get("/users").text
     assert "rex" in page and "reviewer" in page and "argon2" not in page
+
+
+# -- the command ---------------------------------------------------------------------------------
+def test_review_command_serves_the_run(run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from clearance.cli import app
+    from clearance.model.errors import ConfigError
+
+    served: dict[str, object] = {}
+
+    def fake_run(application: object, host: str, port: int, log_level: str) -> None:
+        served.update(app=application, host=host, port=port)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    cli = CliRunner()
+    empty = cli.invoke(app, ["review", str(run), "--users", str(run.parent / "none.sqlite")])
+    assert isinstance(empty.exception, ConfigError) and "no accounts" in str(empty.exception)
+    result = cli.invoke(app, ["review", str(run), "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert served["host"] == "127.0.0.1" and served["port"] == 8765
+    client = TestClient(served["app"], follow_redirects=False)  # type: ignore[arg-type]
+    assert sign_in(client, "vic") == 303
+    assert total(client) == 12

@@ -37,6 +37,7 @@ NONE_VALUE = "(none)"
 FILTERED = ("status", "source", "license", "rule", "kind", "signal")
 LIST_COLUMNS = {"rule": "rules", "kind": "kinds", "signal": "signals"}
 MAX_BITS = 62
+_DOCS = ("reasons", "obligations", "reliance")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class Filters:
             elif bits and name in bits:
                 sql.append(f"({name}_bits & ?::UBIGINT) <> 0")
                 args.append(1 << bits[name][value])
+            elif name == "signal":
+                sql.append("n IN (SELECT n FROM sigidx WHERE signal = ?::signal_t)")
+                args.append(value)
             elif name in LIST_COLUMNS:
                 sql.append(f"list_contains({LIST_COLUMNS[name]}, ?::{name}_t)")
                 args.append(value)
@@ -130,6 +134,7 @@ class RunIndex:
         self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
         self._lock = threading.Lock()
         self._facets: OrderedDict[tuple[Filters, str], list[tuple[str, int]]] = OrderedDict()
+        self._generation = 0  # bumped by every decision: older counts are not cached
         self._build()
         self.facets(Filters())  # the first page everyone opens: counted once, at start
 
@@ -154,43 +159,66 @@ class RunIndex:
         )
         self._view("findings_src", _parts(store.findings_dir), no_findings)
         self._view("decisions_src", _parts(store.decisions_dir), "SELECT ''::VARCHAR AS item_id")
+        self._types()
         con.execute(
-            "CREATE TEMP TABLE sig AS SELECT item_id, list(DISTINCT kind ORDER BY kind) AS kinds, "
-            "list(DISTINCT kind || ':' || coalesce(value, '')) AS signals "
+            "CREATE TEMP TABLE sig AS SELECT item_id, "
+            "list(DISTINCT kind::kind_t) AS kinds, "
+            "list(DISTINCT (kind || ':' || coalesce(value, ''))::signal_t) AS signals "
             "FROM findings_src GROUP BY item_id"
         )
+        masks = "".join(
+            f", coalesce(list_sum(list_transform({col}, lambda x: "
+            f"(1::UBIGINT << enum_code(x)::UBIGINT))), 0)::UBIGINT AS {name}_bits"
+            for name, col in (("rule", "rules"), ("kind", "kinds"))
+            if name in self.bits
+        )
+        text = ", ".join(f"coalesce(d.{c}, '[]')::{c}_t AS {c}" for c in _DOCS)
         con.execute(
-            "CREATE TABLE q AS SELECT row_number() OVER (ORDER BY i.item_id)::BIGINT AS n, "
-            "i.item_id, i.source, coalesce(i.uri, '') AS uri, "
+            "CREATE TABLE q AS SELECT *" + masks + " FROM (SELECT "
+            "row_number() OVER (ORDER BY i.item_id)::BIGINT AS n, i.item_id, "
+            "i.source::source_t AS source, coalesce(i.uri, '') AS uri, "
             "coalesce(i.media_type, '') AS media_type, coalesce(i.sha256, '') AS sha256, "
-            "i.size, coalesce(i.shard, '') AS shard, d.status AS status, "
-            "d.status AS decided_status, coalesce(d.policy_status, d.status) AS policy_status, "
-            "coalesce(d.license, '') AS license, "
-            "list_filter(string_split(coalesce(d.rules, ''), ','), lambda x: x <> '') AS rules, "
-            "coalesce(s.kinds, []::VARCHAR[]) AS kinds, "
-            "coalesce(s.signals, []::VARCHAR[]) AS signals, "
-            "coalesce(d.override_by, '') AS override_by "
+            "i.size, coalesce(i.shard, '') AS shard, d.status::status_t AS status, "
+            "d.status::status_t AS decided_status, "
+            "coalesce(d.policy_status, d.status)::status_t AS policy_status, "
+            "coalesce(d.license, '')::license_t AS license, "
+            "list_filter(string_split(coalesce(d.rules, ''), ','), lambda x: x <> '')"
+            "::rule_t[] AS rules, "
+            "coalesce(s.kinds, [])::kind_t[] AS kinds, "
+            "coalesce(s.signals, [])::signal_t[] AS signals, "
+            "coalesce(d.override_by, '') AS override_by, "
+            "d.override_status, d.override_at, d.override_why, d.override_entry, "
+            f"{text} "
             "FROM items_src i JOIN decisions_src d USING (item_id) "
-            "LEFT JOIN sig s USING (item_id) ORDER BY n"
+            "LEFT JOIN sig s USING (item_id)) ORDER BY n"
         )
         con.execute("DROP TABLE sig")
-        self._encode()
+        # signal -> items, sorted by signal: a selective signal filter reads a few rows here
+        con.execute(
+            "CREATE TABLE sigidx AS SELECT unnest(signals) AS signal, n FROM q ORDER BY signal, n"
+        )
+        self.rows = int(con.execute("SELECT count(*) FROM q").fetchone()[0])  # type: ignore[index]
 
-    def _encode(self) -> None:
-        """Store the filtered columns as ENUMs (small integers): grouping and testing them is
-        several times faster than on strings, and the table is smaller."""
+    def _types(self) -> None:
+        """ENUM types for the filtered columns (small integers: grouping and testing them is
+        several times faster than on strings, and the table is smaller), and for the
+        decision texts (a run repeats a few dozen distinct reasons over millions of items)."""
         con = self._con
         sources = {
-            "status": "SELECT status FROM q UNION SELECT unnest(['cleared', 'review', 'blocked'])",
-            "source": "SELECT source FROM q",
-            "license": "SELECT license FROM q UNION SELECT ''",
-            "rule": "SELECT unnest(rules) FROM q",
-            "kind": "SELECT unnest(kinds) FROM q",
-            "signal": "SELECT unnest(signals) FROM q",
+            "status": "SELECT DISTINCT status FROM decisions_src UNION SELECT DISTINCT "
+            "policy_status FROM decisions_src "
+            "UNION SELECT unnest(['cleared', 'review', 'blocked'])",
+            "source": "SELECT DISTINCT source FROM items_src",
+            "license": "SELECT DISTINCT license FROM decisions_src",
+            "rule": "SELECT DISTINCT unnest(string_split(r, ',')) FROM "
+            "(SELECT DISTINCT rules AS r FROM decisions_src)",
+            "kind": "SELECT DISTINCT kind FROM findings_src",
+            "signal": "SELECT DISTINCT kind || ':' || coalesce(value, '') FROM findings_src",
+            **{c: f"SELECT DISTINCT {c} FROM decisions_src UNION SELECT '[]'" for c in _DOCS},
         }
         self.members: dict[str, frozenset[str]] = {}
         #: list columns with few members also get a bit mask (bit i = the ENUM's i-th value):
-        #: testing and counting bits is ~10x cheaper than unnesting lists
+        #: grouping by the mask and counting bits is far cheaper than unnesting lists
         self.bits: dict[str, dict[str, int]] = {}
         for name, select in sources.items():
             values = sorted(
@@ -198,25 +226,11 @@ class RunIndex:
             )
             listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
             con.execute(f"CREATE TYPE {name}_t AS ENUM ({listed})")
+            if name in _DOCS:
+                continue
             self.members[name] = frozenset(values)
             if name in ("rule", "kind") and len(values) <= MAX_BITS:
                 self.bits[name] = {v: i for i, v in enumerate(values)}
-        masks = "".join(
-            f", coalesce(list_sum(list_transform({LIST_COLUMNS[name]}::{name}_t[], "
-            f"lambda x: (1::UBIGINT << enum_code(x)::UBIGINT))), 0)::UBIGINT AS {name}_bits"
-            for name in self.bits
-        )
-        con.execute(
-            "CREATE TABLE q2 AS SELECT n, item_id, source::source_t AS source, uri, media_type, "
-            "sha256, size, shard, status::status_t AS status, "
-            "decided_status::status_t AS decided_status, "
-            "policy_status::status_t AS policy_status, license::license_t AS license, "
-            "rules::rule_t[] AS rules, kinds::kind_t[] AS kinds, signals::signal_t[] AS signals, "
-            f"override_by{masks} FROM q ORDER BY n"
-        )
-        con.execute("DROP TABLE q")
-        con.execute("ALTER TABLE q2 RENAME TO q")
-        self.rows = int(con.execute("SELECT count(*) FROM q").fetchone()[0])  # type: ignore[index]
 
     # -- counsel's decisions ------------------------------------------------------------
     def apply_overrides(self, latest: dict[str, tuple[str, str]]) -> None:
@@ -240,6 +254,9 @@ class RunIndex:
                 )
             con.execute("DROP TABLE ov")
             self._facets.clear()
+            self._generation += 1
+        # count the first page again in the background, so the next visitor does not wait
+        threading.Thread(target=self.facets, args=(Filters(),), daemon=True).start()
 
     # -- the queue ----------------------------------------------------------------------
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -317,6 +334,7 @@ class RunIndex:
         """(value, items) for one facet under every filter but its own; cached."""
         key = (filters, name)
         with self._lock:
+            generation = self._generation
             if key in self._facets:
                 self._facets.move_to_end(key)
                 return self._facets[key]
@@ -326,6 +344,8 @@ class RunIndex:
         else:
             rows = self._group_facet(name, where, args)
         with self._lock:
+            if generation != self._generation:
+                return rows
             self._facets[key] = rows
             while len(self._facets) > _CACHE_SIZE:
                 self._facets.popitem(last=False)
@@ -400,14 +420,27 @@ class RunIndex:
         return sorted(found, key=lambda f: (f["start"] is None, f["start"] or 0, f["kind"]))
 
     def decision(self, item_id: str) -> dict[str, Any] | None:
+        """The run's decision (from ``decisions.parquet``, as indexed at start)."""
         cur = self._cursor()
-        row = cur.execute("SELECT * FROM decisions_src WHERE item_id = ?", [item_id]).fetchone()
+        row = cur.execute(
+            "SELECT decided_status AS status, policy_status, license, reasons::VARCHAR AS reasons, "
+            "obligations::VARCHAR AS obligations, reliance::VARCHAR AS reliance, "
+            "override_status, override_by, "
+            "override_at, override_why, override_entry FROM q WHERE item_id = ?",
+            [item_id],
+        ).fetchone()
         if row is None:
             return None
         names = [d[0] for d in cur.description or ()]
         data = dict(zip(names, row, strict=True))
-        for key in ("reasons", "obligations", "reliance"):
-            data[key] = json.loads(data.get(key) or "[]")
+        decided = self.info.get("decisions") or {}
+        data.update(
+            purpose=decided.get("purpose", ""),
+            policy=decided.get("policy", ""),
+            policy_version=decided.get("policy_version", ""),
+        )
+        for key in _DOCS:
+            data[key] = json.loads(data[key] or "[]")
         return data
 
     def same_content(self, sha256: str, item_id: str, limit: int = 50) -> list[tuple[str, str]]:
