@@ -281,7 +281,8 @@ def test_decisions_export_csv_and_json(client: TestClient, run: Path) -> None:
         ("signal=copyright%3AEvil+Corp", 1),
         ("kind=copyright&status=review", 2),
         ("source=notes&rule=attribution", 3),
-        ("search=plain", 6),
+        ("search=notes%3Aplain", 6),
+        ("search=plain", 0),  # a prefix of the item id
         ("status=blocked&license=MIT", 0),
     ],
 )

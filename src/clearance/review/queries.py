@@ -11,6 +11,7 @@ queue shows them at once; ``decisions.parquet`` changes when ``clearance decide`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import OrderedDict
@@ -90,8 +91,10 @@ class Filters:
                 sql.append(f"{name} = ?::{name}_t")
                 args.append(value)
         if self.search:
-            sql.append("contains(item_id, ?)")  # case-sensitive: lower() costs 2x
-            args.append(self.search)
+            # a prefix: ``q`` is stored in item-id order, so DuckDB's min/max zone maps
+            # skip every row group outside the range
+            sql.append("item_id >= ? AND item_id < ?")
+            args += [self.search, self.search + "\U0010ffff"]
         return (" AND ".join(sql) or "TRUE"), args
 
 
@@ -256,7 +259,11 @@ class RunIndex:
             self._facets.clear()
             self._generation += 1
         # count the first page again in the background, so the next visitor does not wait
-        threading.Thread(target=self.facets, args=(Filters(),), daemon=True).start()
+        threading.Thread(target=self._warm, daemon=True).start()
+
+    def _warm(self) -> None:
+        with contextlib.suppress(duckdb.Error):  # closed meanwhile: the counts were a cache
+            self.facets(Filters())
 
     # -- the queue ----------------------------------------------------------------------
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -272,15 +279,20 @@ class RunIndex:
     ) -> Page:
         where, args = filters.where(self.members, bits=self.bits)
         cur = self._cursor()
+        total = self.count(filters)
+        # start with a range of n that should hold a page at this filter's density
+        span = max(4096, 2 * (size + 1) * self.rows // max(total, 1))
         cols = "n, item_id, source, uri, media_type, status, license, rules, kinds, override_by"
+        if total == 0:
+            return Page(rows=[], total=0, first_position=1, next_after=None, prev_before=None)
         if before is not None:
-            rows = self._window(cols, where, args, before, size + 1, backwards=True)
+            rows = self._window(cols, where, args, before, size + 1, span, backwards=True)
             more_before = len(rows) > size
             rows = list(reversed(rows[:size]))
             more_after = True
         else:
             start = after or 0
-            rows = self._window(cols, where, args, start, size + 1, backwards=False)
+            rows = self._window(cols, where, args, start, size + 1, span, backwards=False)
             more_after = len(rows) > size
             rows = rows[:size]
             more_before = start > 0
@@ -288,7 +300,6 @@ class RunIndex:
             QueueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7]), tuple(r[8]), r[9])
             for r in rows
         ]
-        total = self.count(filters)
         position = 1
         if result and (after or before):
             sql = f"SELECT count(*) FROM q WHERE {where} AND n < ?"
@@ -304,13 +315,20 @@ class RunIndex:
         )
 
     def _window(
-        self, cols: str, where: str, args: list[Any], edge: int, want: int, *, backwards: bool
+        self,
+        cols: str,
+        where: str,
+        args: list[Any],
+        edge: int,
+        want: int,
+        span: int,
+        *,
+        backwards: bool,
     ) -> list[tuple[Any, ...]]:
         """Rows next to ``edge`` in ``n`` order, looking in growing ranges of ``n``: ``q`` is
         stored in ``n`` order, so DuckDB skips row groups outside the range (min/max zone
         maps) instead of sorting every matching row for a top-N."""
         cur = self._cursor()
-        span = 4096
         while True:
             if backwards:
                 sql = (f"SELECT {cols} FROM q WHERE {where} AND n < ? AND n >= ? "
