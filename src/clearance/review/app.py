@@ -8,7 +8,8 @@ exports the decisions log and sees the users.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib.resources import files
@@ -164,7 +165,16 @@ def create_app(config: ReviewConfig, *, index: RunIndex | None = None) -> FastAP
         throttle=LoginThrottle(limit=config.login_limit),
         env=env,
     )
-    app = FastAPI(title="clearance review", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        index.close()
+
+    app = FastAPI(
+        title="clearance review", docs_url=None, redoc_url=None, openapi_url=None,
+        lifespan=lifespan,
+    )  # fmt: skip
     app.state.review = state
     static = Path(str(files("clearance.review") / "static"))
     app.mount("/static", StaticFiles(directory=static), name="static")

@@ -138,6 +138,7 @@ class RunIndex:
         self._lock = threading.Lock()
         self._facets: OrderedDict[tuple[Filters, str], list[tuple[str, int]]] = OrderedDict()
         self._generation = 0  # bumped by every decision: older counts are not cached
+        self._warmer: threading.Thread | None = None
         self._build()
         self.facets(Filters())  # the first page everyone opens: counted once, at start
 
@@ -259,7 +260,8 @@ class RunIndex:
             self._facets.clear()
             self._generation += 1
         # count the first page again in the background, so the next visitor does not wait
-        threading.Thread(target=self._warm, daemon=True).start()
+        self._warmer = threading.Thread(target=self._warm, daemon=True)
+        self._warmer.start()
 
     def _warm(self) -> None:
         with contextlib.suppress(duckdb.Error):  # closed meanwhile: the counts were a cache
@@ -474,6 +476,10 @@ class RunIndex:
         return str(row[0]) if row else None
 
     def close(self) -> None:
+        """Wait for a background recount, then close DuckDB (a query cut off by interpreter
+        exit aborts the process)."""
+        if self._warmer is not None:
+            self._warmer.join(timeout=30)
         self._con.close()
 
 
