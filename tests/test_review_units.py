@@ -151,3 +151,22 @@ def test_cli_users_default_to_the_file_beside_the_run(tmp_path: Path) -> None:
                               "--run", str(run)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (tmp_path / "runs" / "clearance-users.sqlite").exists()
+
+
+def test_ledger_append_many_chains_like_append(tmp_path: Path) -> None:
+    from clearance.policy.ledger import Ledger
+
+    book = Ledger(tmp_path / "l.sqlite")
+    book.append(sha256="a" * 64, item_id="s:a", status="blocked", by="rex", reason="one")
+    many = book.append_many(
+        [("b" * 64, "s:b"), ("c" * 64, "s:c")], status="cleared", by="ada", reason="bulk",
+        purpose="commercial-training",
+    )  # fmt: skip
+    assert [e.seq for e in many] == [2, 3]
+    assert many[1].prev_hash == many[0].hash
+    check = book.verify()
+    assert check.ok and check.entries == 3 and check.head == many[-1].hash
+    assert set(book.overrides("commercial-training")) == {"a" * 64, "b" * 64, "c" * 64}
+    with pytest.raises(Exception, match="reason"):
+        book.append_many([("d" * 64, "s:d")], status="cleared", by="ada", reason=" ")
+    assert book.verify().entries == 3

@@ -114,19 +114,14 @@ class Desk:
         first: dict[str, str] = {}
         for item_id, sha in rows:
             first.setdefault(sha, item_id)
-        entries: list[Entry] = []
         with self._lock:
-            for sha, item_id in first.items():
-                entries.append(
-                    self.ledger.append(
-                        sha256=sha,
-                        item_id=item_id,
-                        status=status,
-                        by=by,
-                        reason=f"[bulk over {len(rows)} items] {reason}",
-                        purpose=self.purpose,
-                    )
-                )
+            entries = self.ledger.append_many(
+                [(sha, item_id) for sha, item_id in first.items()],
+                status=status,
+                by=by,
+                reason=f"[bulk over {len(rows)} items] {reason}",
+                purpose=self.purpose,
+            )
             self.index.apply_overrides({sha: (status, by) for sha in first})
         return entries
 
