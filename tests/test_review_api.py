@@ -388,3 +388,23 @@ def test_review_command_serves_the_run(run: Path, monkeypatch: pytest.MonkeyPatc
     client = TestClient(served["app"], follow_redirects=False)  # type: ignore[arg-type]
     assert sign_in(client, "vic") == 303
     assert total(client) == 12
+
+
+def test_item_page_links_the_next_item_in_the_filtered_queue(client: TestClient) -> None:
+    assert sign_in(client, "rex") == 303
+    queue = client.get("/queue", params={"kind": "copyright"}).text
+    first = re.search(r'href="(/item\?id=[^"]*queue=[^"]*)"', queue)
+    assert first
+    link = first.group(1).replace("&amp;", "&")
+    page = client.get(link).text
+    assert "notes:&lt;img" in page  # the first copyright item (escaped name)
+    nxt = re.search(r'id="next-item" href="([^"]+)"', page)
+    assert nxt and "reserved.txt" in nxt.group(1)  # the next copyright item, not plain-0
+    reply = client.post(
+        "/item/decide",
+        data={"id": "notes:reserved.txt", "action": "approve", "reason": "ours",
+              "csrf": csrf_of(page), "queue": "kind=copyright"},
+    )  # fmt: skip
+    assert reply.status_code == 303 and "queue=kind%3Dcopyright" in reply.headers["location"]
+    last = client.get(reply.headers["location"]).text
+    assert 'id="next-item"' not in last  # reserved.txt is the last copyright item

@@ -28,9 +28,9 @@ async def decide(request: Request) -> Response:
         )
     except DeskError as exc:
         return render(request, "error.html", 400, message=str(exc), back=item_id)
-    return RedirectResponse(
-        "/item?" + urlencode({"id": item_id, "entry": entry.seq}), status_code=303
-    )
+    queue = form.get("queue", "")[:2000]
+    target = {"id": item_id, "entry": entry.seq, **({"queue": queue} if queue else {})}
+    return RedirectResponse("/item?" + urlencode(target), status_code=303)
 
 
 @router.get("/bulk", response_class=HTMLResponse)

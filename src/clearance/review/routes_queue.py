@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,8 +32,9 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def item_link(item_id: str) -> str:
-    return "/item?" + urlencode({"id": item_id})
+def item_link(item_id: str, queue: str = "") -> str:
+    """An item's address; ``queue`` (the queue's filter query) gives it "next in queue"."""
+    return "/item?" + urlencode({"id": item_id, **({"queue": queue} if queue else {})})
 
 
 @router.get("/")
@@ -79,6 +80,9 @@ def item_page(request: Request, id: str = "") -> Response:
     item = state.index.item(id)
     if item is None:
         return render(request, "error.html", 404, message="no such item in this run")
+    queue = request.query_params.get("queue", "")[:2000]
+    filters = Filters.from_params(dict(parse_qsl(queue)))
+    following = state.index.page(filters, after=item["n"], size=1).rows
     findings = state.index.findings(id, item["shard"])
     content = state.content.get(id, item["shard"], item["sha256"])
     text_segments = []
@@ -101,6 +105,9 @@ def item_page(request: Request, id: str = "") -> Response:
         purpose=state.desk.purpose,
         entry=_int(request.query_params.get("entry")),
         image_link="/item/content?" + urlencode({"id": id}),
+        queue=queue,
+        queue_link="/queue" + (f"?{queue}" if queue else ""),
+        next_link=item_link(following[0].item_id, queue) if following else "",
     )
 
 
