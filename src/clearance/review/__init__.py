@@ -5,7 +5,8 @@ Needs the `review` extra (FastAPI, uvicorn, argon2-cffi, DuckDB). Start it with
 """
 
 from clearance.review.app import NOT_LEGAL_ADVICE, ReviewConfig, create_app
-from clearance.review.queries import Filters, RunIndex
+from clearance.review.filters import Filters
+from clearance.review.queries import RunIndex
 from clearance.review.users import Role, UserStore, default_users
 
 __all__ = [

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from clearance.model.errors import ConfigError
 from clearance.policy.ledger import WITHDRAWN, Entry, Ledger, Verification
-from clearance.review.queries import Filters, RunIndex
+from clearance.review.filters import Filters
+from clearance.review.queries import RunIndex
 
 #: the buttons and the ledger status each writes
 ACTIONS = {"approve": "cleared", "block": "blocked", "review": "review"}

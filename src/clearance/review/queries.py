@@ -16,11 +16,12 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from clearance.model.errors import MissingDependency, RunError
+from clearance.review.filters import Filters
 from clearance.runs.store import RunStore, open_run
 
 try:
@@ -32,70 +33,8 @@ PAGE_SIZE = 50
 FACET_LIMIT = 40
 _CACHE_SIZE = 256
 STATUSES = ("review", "blocked", "cleared")
-#: the filter value that stands for an empty column (no license)
-NONE_VALUE = "(none)"
-#: filters on ENUM columns of ``q`` (the ENUM type of each is ``<name>_t``)
-FILTERED = ("status", "source", "license", "rule", "kind", "signal")
-LIST_COLUMNS = {"rule": "rules", "kind": "kinds", "signal": "signals"}
 MAX_BITS = 62
 _DOCS = ("reasons", "obligations", "reliance")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The queue's filters, as the query string carries them; empty means any."""
-
-    status: str = ""
-    source: str = ""
-    rule: str = ""
-    license: str = ""
-    kind: str = ""
-    signal: str = ""
-    search: str = ""
-
-    @classmethod
-    def from_params(cls, params: Any) -> Filters:
-        return cls(**{f.name: str(params.get(f.name) or "")[:200] for f in fields(cls)})
-
-    def as_params(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
-
-    def where(
-        self,
-        members: dict[str, frozenset[str]],
-        skip: str = "",
-        bits: dict[str, dict[str, int]] | None = None,
-    ) -> tuple[str, list[Any]]:
-        """SQL conditions on ``q`` (all but ``skip``) and their parameters. A value that is
-        not in the run at all matches nothing (and is never cast to the column's ENUM)."""
-        sql: list[str] = []
-        args: list[Any] = []
-        for name in FILTERED:
-            value = getattr(self, name)
-            if not value or name == skip:
-                continue
-            if name == "license" and value == NONE_VALUE:
-                value = ""
-            if value not in members[name]:
-                sql.append("FALSE")
-            elif bits and name in bits:
-                sql.append(f"({name}_bits & ?::UBIGINT) <> 0")
-                args.append(1 << bits[name][value])
-            elif name == "signal":
-                sql.append("n IN (SELECT n FROM sigidx WHERE signal = ?::signal_t)")
-                args.append(value)
-            elif name in LIST_COLUMNS:
-                sql.append(f"list_contains({LIST_COLUMNS[name]}, ?::{name}_t)")
-                args.append(value)
-            else:
-                sql.append(f"{name} = ?::{name}_t")
-                args.append(value)
-        if self.search:
-            # a prefix: ``q`` is stored in item-id order, so DuckDB's min/max zone maps
-            # skip every row group outside the range
-            sql.append("item_id >= ? AND item_id < ?")
-            args += [self.search, self.search + "\U0010ffff"]
-        return (" AND ".join(sql) or "TRUE"), args
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from clearance.review.app import render, require, require_form, state_of
 from clearance.review.desk import ACTIONS, DeskError, export_csv, export_json
-from clearance.review.queries import Filters
+from clearance.review.filters import Filters
 from clearance.review.users import Role
 
 router = APIRouter()

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from clearance.review.app import render, require, state_of
 from clearance.review.content import boxes, segments
 from clearance.review.desk import ACTIONS
-from clearance.review.queries import NONE_VALUE, Filters
+from clearance.review.filters import NONE_VALUE, Filters
 from clearance.review.users import Role
 
 router = APIRouter()
