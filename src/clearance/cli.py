@@ -48,6 +48,7 @@ from clearance.cli_policy import (
     run_decide,
 )
 from clearance.cli_provenance import dossier_command, keys_app, provenance_app
+from clearance.cli_review import review_command, users_app
 from clearance.cli_terms import terms_command
 from clearance.detectors.base import registry
 from clearance.detectors.signals.web_options import signal_options
@@ -570,6 +571,8 @@ app.command("dossier")(dossier_command)
 app.command("report")(report_command)
 app.command("export")(export_command)
 app.command("summary")(summary_command)
+app.command("review")(review_command)
+app.add_typer(users_app, name="users")
 
 
 @app.command("detectors")

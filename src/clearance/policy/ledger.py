@@ -164,6 +164,41 @@ class Ledger:
             conn.execute("COMMIT")
         return Entry(**body, prev_hash=prev, hash=digest)
 
+    def append_many(
+        self, decisions: list[tuple[str, str]], *, status: str, by: str, reason: str,
+        purpose: str | None = None,
+    ) -> list[Entry]:  # fmt: skip
+        """Append one entry per ``(sha256, item_id)`` in one transaction (a bulk decision by
+        counsel): the same entries as that many ``append`` calls, without a commit each."""
+        if status not in {s.value for s in Status} | {WITHDRAWN}:
+            raise ConfigError(f"--status must be cleared, review, blocked or {WITHDRAWN}")
+        if not by.strip() or not reason.strip():
+            raise ConfigError("an override needs --by (who) and --reason (why)")
+        written: list[Entry] = []
+        with closing(self._connect()) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            last = conn.execute(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+            at = datetime.now(UTC).isoformat(timespec="seconds")
+            for sha256, item_id in decisions:
+                body: dict[str, Any] = {
+                    "seq": seq, "at": at, "sha256": sha256, "item_id": item_id,
+                    "purpose": purpose, "status": status, "by": by.strip(),
+                    "reason": reason.strip(),
+                }  # fmt: skip
+                digest = entry_hash(prev, body)
+                conn.execute(
+                    "INSERT INTO entries (seq, at, sha256, item_id, purpose, status, by, reason, "
+                    "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (*(body[f] for f in _FIELDS), prev, digest),
+                )
+                written.append(Entry(**body, prev_hash=prev, hash=digest))
+                seq, prev = seq + 1, digest
+            conn.execute("COMMIT")
+        return written
+
     def entries(self) -> Iterator[Entry]:
         if not self.exists():
             return
