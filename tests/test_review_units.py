@@ -170,3 +170,12 @@ def test_ledger_append_many_chains_like_append(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="reason"):
         book.append_many([("d" * 64, "s:d")], status="cleared", by="ada", reason=" ")
     assert book.verify().entries == 3
+
+
+def test_review_refuses_an_object_storage_run_with_a_way_out() -> None:
+    """The app queries local Parquet parts; an s3:// run is refused before anything is read."""
+    from clearance.model.errors import RunError
+    from clearance.review.queries import RunIndex
+
+    with pytest.raises(RunError, match="local run folder.*aws s3 sync"):
+        RunIndex("s3://bucket/runs/cc")

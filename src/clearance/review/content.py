@@ -16,13 +16,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
 from clearance.model.item import Item
 from clearance.readers import ReadLimits, ShardSpec, read_shard
-from clearance.runs.store import RunStore
+from clearance.runs.store import MARKERS, RunStore
 
 #: text beyond this is shown only around the highlighted spans
 TEXT_SHOWN = 60_000
@@ -70,7 +71,7 @@ class ContentCache:
         return content
 
     def _load(self, item_id: str, shard: str, sha256: str) -> Content:
-        marker = self.store.markers_dir / f"{shard}.json"
+        marker = Path(self.store.location) / MARKERS / f"{shard}.json"
         if not shard or not marker.exists():
             return Content(problem="the scan kept no record of where this item was read from")
         try:

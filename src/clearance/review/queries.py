@@ -22,7 +22,8 @@ from typing import Any
 
 from clearance.model.errors import MissingDependency, RunError
 from clearance.review.filters import Filters
-from clearance.runs.store import RunStore, open_run
+from clearance.runs.location import is_url
+from clearance.runs.store import DECISIONS, FINDINGS, ITEMS, RunStore, open_run
 
 try:
     import duckdb
@@ -68,8 +69,16 @@ class RunIndex:
     """The run, queryable. Thread-safe: one connection, a cursor per call, a lock for writes."""
 
     def __init__(self, run: str | Path, *, threads: int = 2, memory_limit: str = "2GB"):
+        if is_url(run):
+            raise RunError(
+                f"clearance review reads a local run folder; copy {run} locally first "
+                "(e.g. `aws s3 sync`) and open that"
+            )
         self.path = Path(run)
         self.store: RunStore = open_run(run)
+        root = Path(self.store.location)
+        self.items_dir, self.findings_dir = root / ITEMS, root / FINDINGS
+        self.decisions_dir = root / DECISIONS
         if not self.store.has_decisions():
             raise RunError(f"{run} has no decisions; run `clearance decide {run}` first")
         self.info = self.store.read_run_json()
@@ -92,16 +101,16 @@ class RunIndex:
             self._con.execute(f"CREATE VIEW {name} AS SELECT * FROM ({empty}) WHERE FALSE")
 
     def _build(self) -> None:
-        con, store = self._con, self.store
-        self._view("items_src", _parts(store.items_dir), "SELECT ''::VARCHAR AS item_id")
+        con = self._con
+        self._view("items_src", _parts(self.items_dir), "SELECT ''::VARCHAR AS item_id")
         no_findings = (
             "SELECT ''::VARCHAR AS item_id, ''::VARCHAR AS kind, ''::VARCHAR AS value, "
             "''::VARCHAR AS rule, NULL::BIGINT AS start, NULL::BIGINT AS \"end\", "
             "NULL::BIGINT AS line, NULL::DOUBLE[] AS bbox, ''::VARCHAR AS evidence, "
             "''::VARCHAR AS detector, ''::VARCHAR AS detector_version, 0.0 AS confidence"
         )
-        self._view("findings_src", _parts(store.findings_dir), no_findings)
-        self._view("decisions_src", _parts(store.decisions_dir), "SELECT ''::VARCHAR AS item_id")
+        self._view("findings_src", _parts(self.findings_dir), no_findings)
+        self._view("decisions_src", _parts(self.decisions_dir), "SELECT ''::VARCHAR AS item_id")
         self._types()
         con.execute(
             "CREATE TEMP TABLE sig AS SELECT item_id, "
@@ -354,7 +363,7 @@ class RunIndex:
             return None
         names = [d[0] for d in cur.description or ()]
         item = dict(zip(names, row, strict=True))
-        meta = self._one_part(self.store.items_dir, item["shard"], "meta", item_id)
+        meta = self._one_part(self.items_dir, item["shard"], "meta", item_id)
         item["meta"] = _json_object(meta[0][0] if meta else None)
         return item
 
@@ -362,7 +371,7 @@ class RunIndex:
         """Rows of one item from its shard's part file (all parts when the shard is unknown)."""
         part = folder / f"part-{shard}.parquet"
         files = [str(part)] if shard and part.exists() else _parts(folder)
-        if folder == self.store.findings_dir:
+        if folder == self.findings_dir:
             files += [str(p) for p in sorted(folder.glob("run-*.parquet"))]
         if not files:
             return []
@@ -372,9 +381,7 @@ class RunIndex:
     def findings(self, item_id: str, shard: str) -> list[dict[str, Any]]:
         cols = ["kind", "value", "confidence", "rule", "detector", "evidence", "start", "end",
                 "line", "bbox"]  # fmt: skip
-        rows = self._one_part(
-            self.store.findings_dir, shard, ", ".join(f'"{c}"' for c in cols), item_id
-        )
+        rows = self._one_part(self.findings_dir, shard, ", ".join(f'"{c}"' for c in cols), item_id)
         found = [dict(zip(cols, r, strict=True)) for r in rows]
         return sorted(found, key=lambda f: (f["start"] is None, f["start"] or 0, f["kind"]))
 
