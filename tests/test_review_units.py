@@ -177,5 +177,5 @@ def test_review_refuses_an_object_storage_run_with_a_way_out() -> None:
     from clearance.model.errors import RunError
     from clearance.review.queries import RunIndex
 
-    with pytest.raises(RunError, match="local run folder.*aws s3 sync"):
+    with pytest.raises(RunError, match=r"local run folder.*aws s3 sync"):
         RunIndex("s3://bucket/runs/cc")
