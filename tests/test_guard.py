@@ -164,6 +164,23 @@ def test_policy_file_and_errors(tmp_path: Path) -> None:
         Policy.load(None, review_chars=300, block_chars=200)
 
 
+def test_policy_errors_name_the_line(tmp_path: Path) -> None:
+    """A bad guard policy fails at start with the file and the line to fix."""
+    path = tmp_path / "policy.yaml"
+    path.write_text("review_words: 20\nblock_chars: 400\nreview_chars: many\n")
+    with pytest.raises(ConfigError) as bad_value:
+        Policy.load(path)
+    assert (bad_value.value.file, bad_value.value.line) == (str(path), 3)
+    assert "review_chars" in str(bad_value.value)
+    path.write_text("review_words: 20\nblock_chars: [400\n")
+    with pytest.raises(ConfigError, match="invalid YAML") as bad_yaml:
+        Policy.load(path)
+    assert bad_yaml.value.line is not None and bad_yaml.value.line >= 2
+    path.write_text("- 20\n")
+    with pytest.raises(ConfigError, match="mapping of thresholds"):
+        Policy.load(path)
+
+
 def _all_results(guard: Guard, outputs: list[str]) -> list[str]:
     return [json.dumps(guard.check(o).to_json()["spans"], sort_keys=True) for o in outputs]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from clearance.model.errors import ConfigError
+from clearance.model.yaml_config import line_of, parse_yaml
 
 VerdictName = Literal["pass", "review", "block"]
 VERDICT_ORDER: dict[str, int] = {"pass": 0, "review": 1, "block": 2}
@@ -61,22 +61,30 @@ class Policy(BaseModel):
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Policy:
         """The defaults, then a YAML file's keys, then explicit overrides (CLI options)."""
         data: dict[str, Any] = {}
+        node = None
         if path is not None:
             try:
-                loaded = yaml.safe_load(Path(path).read_text("utf-8")) or {}
-            except (OSError, yaml.YAMLError) as exc:
+                text = Path(path).read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"cannot read guard policy: {exc}", file=str(path)) from exc
-            if not isinstance(loaded, dict):
-                raise ConfigError("guard policy must be a mapping of thresholds", file=str(path))
-            data.update(loaded)
-        data.update({k: v for k, v in overrides.items() if v is not None})
+            node, loaded = parse_yaml(text, file=str(path))
+            if not isinstance(loaded, dict | None):
+                raise ConfigError(
+                    "guard policy must be a mapping of thresholds", file=str(path), line=1
+                )
+            data.update(loaded or {})
+        given = {k: v for k, v in overrides.items() if v is not None}
+        data.update(given)
         try:
             return cls(**data)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}"
-                for e in exc.errors()
-            )
+            error = exc.errors()[0]
+            loc = tuple(error["loc"])
+            where = ".".join(str(p) for p in loc) or "policy"
+            # a key from the file has a line; an override from the command line has none
+            line = line_of(node, loc) if loc and loc[0] not in given else None
             raise ConfigError(
-                f"bad guard policy: {problems}", file=str(path) if path else None
+                f"bad guard policy: {where}: {error['msg']}",
+                file=str(path) if path else None,
+                line=line,
             ) from None
