@@ -8,6 +8,7 @@ a misspelt key would silently weaken the screen.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -140,48 +141,44 @@ def _union(sets: list[set[str] | None]) -> set[str] | None:
     return {p for s in sets if s is not None for p in s}
 
 
-def _group_end(term: str) -> int | None:
-    """Index of the ``)`` that closes the group opening ``term``; None if unbalanced."""
+def _outside_classes(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, group depth after it)`` for each character of a regular expression
+    that is not escaped and not inside a character class (``[...]``)."""
     depth, i = 0, 0
-    while i < len(term):
-        c = term[i]
+    while i < len(pattern):
+        c = pattern[i]
         if c == "\\":
-            i += 1
-        elif c == "[":
-            j = i + 2 if term[i + 1 : i + 2] in ("]", "^") else i + 1
-            while j < len(term) and term[j] != "]":
-                j += 2 if term[j] == "\\" else 1
-            i = j
-        elif c == "(":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 2 if pattern[i + 1 : i + 2] in ("]", "^") else i + 1
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
-            if depth == 0:
-                return i
+        yield i, c, depth
         i += 1
+
+
+def _group_end(term: str) -> int | None:
+    """Index of the ``)`` that closes the group opening ``term``; None if unbalanced."""
+    for i, c, depth in _outside_classes(term):
+        if c == ")" and depth == 0:
+            return i
     return None
 
 
 def _split_top(inner: str) -> list[str]:
     """``inner`` split at the ``|`` that are not inside a nested group, class or escape."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(inner):
-        c = inner[i]
-        if c == "\\":
-            i += 1
-        elif c == "[":
-            j = i + 2 if inner[i + 1 : i + 2] in ("]", "^") else i + 1
-            while j < len(inner) and inner[j] != "]":
-                j += 2 if inner[j] == "\\" else 1
-            i = j
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    parts, start = [], 0
+    for i, c, depth in _outside_classes(inner):
+        if c == "|" and depth == 0:
             parts.append(inner[start:i])
             start = i + 1
-        i += 1
     parts.append(inner[start:])
     return parts
 
