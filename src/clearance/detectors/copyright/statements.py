@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from clearance.detectors.base import Detector, register
+from clearance.detectors.lines import LineCounter
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
@@ -109,22 +110,14 @@ class CopyrightDetector(Detector):
             )
 
 
-class _LineIndex:
+class _LineIndex(LineCounter):
     """Line number and text at an offset, for matches that arrive in increasing order."""
 
-    def __init__(self, text: str):
-        self.text = text
-        self.line = 1
-        self.pos = 0
-
     def at(self, offset: int) -> tuple[int, str]:
-        if offset < self.pos:
-            self.line, self.pos = 1, 0
-        self.line += self.text.count("\n", self.pos, offset)
-        self.pos = offset
+        line = self.line_at(offset)
         start = self.text.rfind("\n", 0, offset) + 1
         end = self.text.find("\n", offset)
-        return self.line, self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
+        return line, self.text[start : end if end >= 0 else len(self.text)].rstrip("\r")
 
 
 # Signs and years left in front of a holder ("Copyright (c) James Graham"), and years, URLs

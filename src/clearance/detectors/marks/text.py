@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.lines import LineCounter
 from clearance.detectors.marks.context import classify
 from clearance.detectors.marks.marklist import (
     Mark,
@@ -57,10 +58,8 @@ class TrademarkDetector(Detector):
 
     def detect(self, item: Item) -> Iterator[Finding]:
         text = item.text
-        line, counted = 1, 0  # hits come in text order: count newlines incrementally
+        lines = LineCounter(text)  # hits come in text order
         for hit in self.matcher_for(item).find(text):
-            line += text.count("\n", counted, hit.start)
-            counted = hit.start
             use = classify(text, hit)
             yield self.finding(
                 item,
@@ -71,7 +70,7 @@ class TrademarkDetector(Detector):
                 evidence=_evidence(text, hit),
                 start=hit.start,
                 end=hit.end,
-                line=line,
+                line=lines.line_at(hit.start),
             )
 
 

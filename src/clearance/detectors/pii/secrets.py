@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from clearance.detectors.base import Detector, register
+from clearance.detectors.lines import LineCounter
 from clearance.detectors.pii.mask import mask
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -192,10 +193,8 @@ class SecretsDetector(Detector):
         if not item.may_contain(_MARKERS):
             return
         text = item.text
-        line, pos = 1, 0
+        lines = LineCounter(text)
         for span in scan_secrets(text):
-            line += text.count("\n", pos, span.start)
-            pos = span.start
             value = text[span.start : span.end]
             yield self.finding(
                 item,
@@ -208,5 +207,5 @@ class SecretsDetector(Detector):
                 else mask(value, keep_last=0),
                 start=span.start,
                 end=span.end,
-                line=line,
+                line=lines.line_at(span.start),
             )

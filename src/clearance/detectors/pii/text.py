@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.lines import LineCounter
 from clearance.detectors.pii.mask import mask, mask_email, mask_name
 from clearance.detectors.pii.phone import DEFAULT_REGIONS
 from clearance.detectors.pii.scan import PiiSpan, scan_text
@@ -48,10 +49,8 @@ class PiiTextDetector(Detector):
 
     def detect(self, item: Item) -> Iterator[Finding]:
         text = item.text
-        line, pos = 1, 0
+        lines = LineCounter(text)
         for span in scan_text(text, persons=self.persons, regions=self.regions):
-            line += text.count("\n", pos, span.start)
-            pos = span.start
             value = text[span.start : span.end]
             yield self.finding(
                 item,
@@ -62,5 +61,5 @@ class PiiTextDetector(Detector):
                 evidence=masked(span, value),
                 start=span.start,
                 end=span.end,
-                line=line,
+                line=lines.line_at(span.start),
             )
