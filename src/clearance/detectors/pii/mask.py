@@ -7,6 +7,8 @@ finding to a record without the report itself becoming personal data.
 
 from __future__ import annotations
 
+from clearance.transforms.values import mask_value
+
 _HIDE = "•"
 
 
@@ -16,17 +18,7 @@ def mask(value: str, keep_last: int = 2) -> str:
     At most a quarter of the value's alphanumerics (and never more than ``keep_last``) stay
     visible, so short values (names, short numbers) are fully hidden.
     """
-    alnum = sum(ch.isalnum() for ch in value)
-    keep = min(keep_last, alnum // 4)
-    out: list[str] = []
-    seen = 0
-    for ch in value:
-        if ch.isalnum():
-            seen += 1
-            out.append(ch if seen > alnum - keep else _HIDE)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return mask_value(value, min(keep_last, sum(ch.isalnum() for ch in value) // 4), _HIDE)
 
 
 def mask_email(value: str) -> str:
