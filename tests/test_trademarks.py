@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.detectors.base import DetectorContext, instantiate
-from clearance.detectors.marks.marklist import Mark, builtin_marks, parse_marks
+from clearance.detectors.marks.marklist import (
+    Mark,
+    builtin_marks,
+    load_marks_file,
+    parse_marks,
+)
 from clearance.detectors.marks.matcher import MarkMatcher
 from clearance.model.errors import ConfigError
 from clearance.model.finding import Finding
@@ -170,6 +175,30 @@ def test_unreadable_marks_file_names_the_file(tmp_path: Path) -> None:
     bad.write_text("marks: [unclosed", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"marks\.yaml"):
         instantiate(["trademark"], DetectorContext.build(marks=str(bad)))
+
+
+def test_bad_marks_file_names_the_line_to_fix(tmp_path: Path) -> None:
+    listing = tmp_path / "marks.yaml"
+    listing.write_text(
+        "marks:\n"
+        "  - mark: Quirafex\n"
+        "    owner: Quirafex Ltd\n"
+        "  - mark: Zentrova\n"
+        "    case: upper\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_marks_file(listing)
+    assert error.value.line == 5
+    assert str(error.value).startswith(f"{listing}:5: marks[1]: 'case'")
+
+
+def test_bare_list_marks_file_names_the_line_of_the_bad_key(tmp_path: Path) -> None:
+    listing = tmp_path / "marks.yaml"
+    listing.write_text("- Quirafex\n- mark: Zentrova\n  ownr: typo\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key") as error:
+        load_marks_file(listing)
+    assert error.value.line == 3
 
 
 def test_hostile_input_does_not_crash() -> None:

@@ -4,7 +4,7 @@ scan option ``marks``), validated strictly because a misspelt key would silently
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -14,6 +14,9 @@ from typing import Any, Literal
 import yaml
 
 from clearance.model.errors import ConfigError
+from clearance.model.yaml_config import line_of, parse_yaml
+
+LineOf = Callable[..., int | None]  # the line of a value given its path in the document
 
 BUILTIN = "data/marks.yaml"
 NO_OWNER = "(owner not given)"
@@ -48,56 +51,79 @@ def mark_value(mark: str, owner: str) -> str:
     return mark if not owner or owner == NO_OWNER else f"{mark} ({owner})"
 
 
-def parse_marks(data: Any, *, origin: str) -> list[Mark]:
-    """Marks from a parsed YAML/JSON document: ``{marks: [...]}`` or a bare list of entries."""
-    entries = data.get("marks") if isinstance(data, Mapping) else data
+def _no_line(*_parts: Any) -> int | None:
+    return None
+
+
+def parse_marks(data: Any, *, origin: str, line: LineOf = _no_line) -> list[Mark]:
+    """Marks from a parsed YAML/JSON document: ``{marks: [...]}`` or a bare list of entries.
+
+    ``line`` maps a value's path in the document to its line, so an error names the line."""
+    nested = isinstance(data, Mapping)
+    entries = data.get("marks") if nested else data
     if not isinstance(entries, list):
         raise ConfigError(
-            "a marks list is a list of entries (or a mapping with 'marks')", file=origin
+            "a marks list is a list of entries (or a mapping with 'marks')",
+            file=origin,
+            line=line("marks") if nested else line(),
         )
-    return [_entry(entry, origin, i) for i, entry in enumerate(entries)]
+
+    def entry_line(index: int) -> LineOf:
+        return lambda *parts: line(*(("marks",) if nested else ()), index, *parts)
+
+    return [_entry(entry, origin, i, entry_line(i)) for i, entry in enumerate(entries)]
 
 
-def _entry(entry: Any, origin: str, index: int) -> Mark:
+def _entry(entry: Any, origin: str, index: int, line: LineOf) -> Mark:
     where = f"marks[{index}]"
+
+    def fail(message: str, *key: str) -> ConfigError:
+        return ConfigError(f"{where}: {message}", file=origin, line=line(*key))
+
     if isinstance(entry, str):
         entry = {"mark": entry}
     if not isinstance(entry, Mapping):
-        raise ConfigError(f"{where}: an entry is a mapping with 'mark' and 'owner'", file=origin)
+        raise fail("an entry is a mapping with 'mark' and 'owner'")
     unknown = sorted(set(entry) - _KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}", file=origin)
+        raise fail(f"unknown key(s) {', '.join(unknown)}", unknown[0])
     name = entry.get("mark")
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{where}: 'mark' must be a non-empty string", file=origin)
+        raise fail("'mark' must be a non-empty string", "mark")
     case = entry.get("case", "any")
     if case not in ("any", "exact"):
-        raise ConfigError(f"{where}: 'case' must be 'any' or 'exact'", file=origin)
+        raise fail("'case' must be 'any' or 'exact'", "case")
+    for key in ("classes", "variants"):
+        if not _is_strings(entry.get(key)):
+            raise fail(f"'{key}' must be a list of strings", key)
     return Mark(
         mark=name.strip(),
         owner=str(entry.get("owner") or NO_OWNER),
-        classes=_strings(entry.get("classes"), f"{where}.classes", origin),
-        variants=_strings(entry.get("variants"), f"{where}.variants", origin),
+        classes=_strings(entry.get("classes")),
+        variants=_strings(entry.get("variants")),
         case=case,
         origin=origin,
     )
 
 
-def _strings(value: Any, where: str, origin: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        raise ConfigError(f"{where}: must be a list of strings", file=origin)
-    return tuple(str(v).strip() for v in value if str(v).strip())
+def _is_strings(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, list) and all(isinstance(v, str | int) for v in value)
+    )
+
+
+def _strings(value: list[str | int] | None) -> tuple[str, ...]:
+    return tuple(str(v).strip() for v in value or () if str(v).strip())
 
 
 def load_marks_file(path: str | Path) -> list[Mark]:
-    """A user marks file (YAML or JSON; JSON is YAML)."""
+    """A user marks file (YAML or JSON; JSON is YAML); errors name the file and line."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read marks list: {exc}", file=str(path)) from exc
-    return parse_marks(data, origin=str(path))
+    node, data = parse_yaml(text, file=str(path))
+    return parse_marks(data, origin=str(path), line=lambda *parts: line_of(node, parts))
 
 
 @cache
