@@ -11,11 +11,12 @@ from typing import Any
 
 import pyarrow as pa
 
+from clearance.policy.schema import Outcome
 from clearance.policy.table import DECISION_SCHEMA
 from clearance.readers.base import ShardSpec
 from clearance.runs.store import RunStore, open_run
 
-STATUSES = ("cleared", "review", "blocked")
+STATUSES = tuple(o.value for o in Outcome)  # best to worst, the order reports show them
 
 
 @dataclass(frozen=True)

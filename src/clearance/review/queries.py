@@ -33,7 +33,6 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 PAGE_SIZE = 50
 FACET_LIMIT = 40
 _CACHE_SIZE = 256
-STATUSES = ("review", "blocked", "cleared")
 MAX_BITS = 62
 _DOCS = ("reasons", "obligations", "reliance")
 
