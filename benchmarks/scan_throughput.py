@@ -494,7 +494,9 @@ def _pipeline(
     return run
 
 
-def build_variants(corpus: Path, scratch: Path, workers: int) -> list[Variant]:
+def build_variants(
+    corpus: Path, scratch: Path, workers: int, detector_rows: bool = True
+) -> list[Variant]:
     out = scratch / "run"
     counts = [1] if workers <= 1 else [1, workers]
     variants: list[Variant] = [
@@ -532,15 +534,18 @@ def build_variants(corpus: Path, scratch: Path, workers: int) -> list[Variant]:
                 read_name,
                 sha_name,
             ),
-            Variant(
-                f"clearance scan --workers {n} (all detectors)",
-                n,
-                "pipeline",
-                _pipeline(corpus, out, n, None),
-                read_name,
-                sha_name,
-            ),
         ]
+        if detector_rows:
+            variants.append(
+                Variant(
+                    f"clearance scan --workers {n} (all detectors)",
+                    n,
+                    "pipeline",
+                    _pipeline(corpus, out, n, None),
+                    read_name,
+                    sha_name,
+                )
+            )
     return variants
 
 
@@ -784,6 +789,12 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=0, help="the 'all workers' count (0: all cores)"
     )
     parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument(
+        "--no-detector-rows",
+        dest="detector_rows",
+        action="store_false",
+        help="leave out the (slow) all-detectors rows: time the reader + store path only",
+    )
     parser.add_argument("--profile-out", type=Path, help="save the cProfile stats here")
     parser.add_argument("--top", type=int, default=15, help="profile lines to show")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON only")
@@ -801,7 +812,7 @@ def main(argv: list[str] | None = None) -> int:
         # imports and first-use set-up of the in-process rows, as the baseline's warm-up has
         run_in_process(corpus, scratch / "warm-up", 1, "")
         load_before = os.getloadavg()
-        variants = build_variants(corpus, scratch, workers)
+        variants = build_variants(corpus, scratch, workers, args.detector_rows)
         measure(variants, max(1, args.repeat))
         load_after = os.getloadavg()
         result: dict[str, Any] = {
