@@ -69,7 +69,9 @@ class _LazyGroup(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         listed = super().list_commands(ctx)
-        return [*listed, *(name for name in _LAZY_COMMANDS if name not in listed)]
+        lazy = [name for name in _LAZY_COMMANDS if name not in listed]
+        # commands first, then groups, as typer lists them
+        return [*listed, *sorted(lazy, key=lambda name: _LAZY_COMMANDS[name][2] == "group")]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
