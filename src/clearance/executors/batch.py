@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from clearance.detectors.base import Detector, DetectorContext, instantiate
-from clearance.executors.budget import BudgetExceeded, run_with_budget
+from clearance.executors.budget import BudgetExceeded, budget_clock, run_with_budget
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
 from clearance.readers import ItemColumns, ReadLimits, ShardSpec, fill_shard
@@ -74,13 +75,19 @@ def scan_shard(
     findings = columns.findings  # read errors, then each item's detector findings, in order
     reported_items = reported_bytes = 0
     last_report = started
-    for item in fill_shard(spec, config.limits, _wants(detectors), columns):
-        if item is not None:
-            findings.extend(_run_detectors(detectors, item))
-        if progress is not None and (now := time.perf_counter()) - last_report > PROGRESS_EVERY_S:
-            progress(len(columns) - reported_items, columns.bytes - reported_bytes)
-            reported_items, reported_bytes = len(columns), columns.bytes
-            last_report = now
+    # one periodic budget timer for the shard, not two system calls per detector per item
+    clock: AbstractContextManager[None] = nullcontext()
+    if detectors:
+        clock = budget_clock(min(d.time_budget_s for d in detectors))
+    with clock:
+        for item in fill_shard(spec, config.limits, _wants(detectors), columns):
+            if item is not None:
+                findings.extend(_run_detectors(detectors, item))
+            now = time.perf_counter()
+            if progress is not None and now - last_report > PROGRESS_EVERY_S:
+                progress(len(columns) - reported_items, columns.bytes - reported_bytes)
+                reported_items, reported_bytes = len(columns), columns.bytes
+                last_report = now
     if progress is not None and (len(columns) > reported_items or columns.bytes > reported_bytes):
         progress(len(columns) - reported_items, columns.bytes - reported_bytes)
     rows = len(columns)
