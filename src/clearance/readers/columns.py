@@ -116,7 +116,13 @@ class ItemColumns:
         self.bytes += item.size
         if read.problems:
             self.add_problems(item.item_id, read.problems)
-        if item.is_text and item.loader is not None and item.decoded.problem:
+        # ASCII cannot be bad UTF-8: isascii() is a fast scan, decoding is a copy
+        if (
+            item.is_text
+            and item.loader is not None
+            and not item.data.isascii()
+            and item.decoded.problem
+        ):
             self.findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
         return item
 
