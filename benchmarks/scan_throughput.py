@@ -27,9 +27,13 @@ same number of processes; the target is under 15%. Each row also gives the CPU s
 process and its children (``os.times``) over the same interval: on a shared machine wall time
 includes waiting for a core, CPU time does not.
 
+The script ends with a cProfile of one in-process ``--workers 1`` scan (``--profile-detectors``
+chooses its detectors; none by default) and ``--profile-out`` keeps its stats.
+
 Run::
 
     .venv/bin/python benchmarks/scan_throughput.py                 # 200 MB, 3 rounds
+    .venv/bin/python benchmarks/scan_throughput.py --corpus /tmp/bc200 --no-detector-rows
     .venv/bin/python benchmarks/scan_throughput.py --size-mb 20 --repeat 1 --no-profile
     .venv/bin/python benchmarks/scan_throughput.py --corpus /tmp/corpus --json
 """
@@ -686,17 +690,21 @@ def _group(filename: str, funcname: str) -> str:
     )
 
 
-def profile_scan(corpus: Path, scratch: Path, top: int, save: Path | None) -> dict[str, Any]:
-    """cProfile one in-process ``--workers 1`` scan with all detectors."""
+def profile_scan(
+    corpus: Path, scratch: Path, top: int, save: Path | None, detectors: str | None = ""
+) -> dict[str, Any]:
+    """cProfile one in-process ``--workers 1`` scan (``detectors``: comma-separated names,
+    "" for none, None for all)."""
     from clearance.scan import ScanOptions, scan
 
     out = scratch / "profile-run"
     if out.exists():
         shutil.rmtree(out)
+    names = None if detectors is None else tuple(n for n in detectors.split(",") if n)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    scan([str(corpus)], out, ScanOptions(workers=1, force=True))
+    scan([str(corpus)], out, ScanOptions(workers=1, force=True, detectors=names))
     profiler.disable()
     wall = time.perf_counter() - started
     if save is not None:
@@ -724,6 +732,7 @@ def profile_scan(corpus: Path, scratch: Path, top: int, save: Path | None) -> di
         key=lambda f: -f["cumtime"],
     )
     return {
+        "detectors": "all" if detectors is None else detectors or "none",
         "wall_s_under_profiler": round(wall, 2),
         "profiled_s": round(total, 2),
         "by_owner_tottime": {
@@ -736,7 +745,7 @@ def profile_scan(corpus: Path, scratch: Path, top: int, save: Path | None) -> di
 
 def print_profile(profile: dict[str, Any]) -> None:
     print(
-        f"profile of one in-process --workers 1 scan (all detectors): "
+        f"profile of one in-process --workers 1 scan (detectors: {profile['detectors']}): "
         f"{profile['wall_s_under_profiler']:.2f}s under cProfile (which inflates many small"
         " Python calls; use it for where the time goes, not for absolute times)"
     )
@@ -796,6 +805,12 @@ def main(argv: list[str] | None = None) -> int:
         help="leave out the (slow) all-detectors rows: time the reader + store path only",
     )
     parser.add_argument("--profile-out", type=Path, help="save the cProfile stats here")
+    parser.add_argument(
+        "--profile-detectors",
+        default="",
+        help="detectors of the profiled scan: comma-separated names, 'all', or '' (the "
+        "default: the reader + store path; all detectors take minutes under cProfile)",
+    )
     parser.add_argument("--top", type=int, default=15, help="profile lines to show")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON only")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -830,7 +845,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.profile:
             print("profiling one --workers 1 scan ...", file=sys.stderr)
-            result["profile"] = profile_scan(corpus, scratch, args.top, args.profile_out)
+            chosen = None if args.profile_detectors == "all" else args.profile_detectors
+            result["profile"] = profile_scan(corpus, scratch, args.top, args.profile_out, chosen)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.as_json:
