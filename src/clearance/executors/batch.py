@@ -90,11 +90,11 @@ def scan_shard(
                 last_report = now
     if progress is not None and (len(columns) > reported_items or columns.bytes > reported_bytes):
         progress(len(columns) - reported_items, columns.bytes - reported_bytes)
-    rows = len(columns)
-    item_table = pa.table(
-        dict(zip(ITEM_SCHEMA.names, [*columns.columns(), [spec.shard_id] * rows], strict=True)),
-        schema=ITEM_SCHEMA,
-    )
+    try:
+        item_table = _item_table(columns, spec.shard_id)
+    except UnicodeEncodeError:  # bytes that were not UTF-8 in a name or a record's fields
+        columns.escape_surrogates()
+        item_table = _item_table(columns, spec.shard_id)
     finding_table = findings_table(findings)
     errors = sum(1 for f in findings if f.kind == "error")
     result = ShardResult(
@@ -108,6 +108,11 @@ def scan_shard(
     marker = {"spec": spec.to_json(), **asdict(result)}
     RunStore(config.run_dir).write_shard(spec.shard_id, item_table, finding_table, marker)
     return result
+
+
+def _item_table(columns: ItemColumns, shard_id: str) -> pa.Table:
+    values = [*columns.columns(), [shard_id] * len(columns)]
+    return pa.table(dict(zip(ITEM_SCHEMA.names, values, strict=True)), schema=ITEM_SCHEMA)
 
 
 def _wants(detectors: Sequence[Detector]) -> Wants:
@@ -163,4 +168,11 @@ def _detect(detector: Detector, item: Item) -> list[Finding]:
 
 def findings_table(findings: Sequence[Finding]) -> pa.Table:
     rows = [f.to_row() for f in findings]
-    return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)
+    try:
+        return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)
+    except UnicodeEncodeError:  # an item id from a file name that is not UTF-8: as in items
+        for row in rows:
+            for key, value in row.items():
+                if isinstance(value, str):
+                    row[key] = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)

@@ -126,6 +126,32 @@ class ItemColumns:
             self.findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
         return item
 
+    def escape_surrogates(self) -> int:
+        """Make every string storable as UTF-8; the number of rows changed.
+
+        Bytes that were not UTF-8 in a record's other fields or in a file name reach Python as
+        lone surrogates (``surrogateescape``), which Arrow refuses. Such a row's meta is
+        rewritten with ``\\u`` escapes (JSON that loads back to the same strings), its other
+        strings with backslash escapes, and it gets a ``decode`` error finding. Only called
+        when building the table failed, so clean shards pay nothing.
+        """
+        changed: set[int] = set()
+        for values in (self.item_id, self.source, self.uri, self.media_type, self.sha256):
+            for row, value in enumerate(values):
+                if not _encodable(value):
+                    values[row] = value.encode("utf-8", "backslashreplace").decode("utf-8")
+                    changed.add(row)
+        for row, value in enumerate(self.meta):
+            if not _encodable(value):
+                self.meta[row] = json.dumps(json.loads(value), separators=(",", ":"), default=str)
+                changed.add(row)
+        for row in sorted(changed):
+            message = "bytes that are not UTF-8 in the item's fields or name; stored escaped"
+            self.findings.append(
+                error_finding(self.item_id[row], "decode", message, detector=self.read_detector)
+            )
+        return len(changed)
+
     def columns(self) -> list[list[Any]]:
         """In ``ITEM_SCHEMA`` order, without the shard column."""
         return [
@@ -137,6 +163,14 @@ class ItemColumns:
             self.size,
             self.meta,
         ]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 #: a column filler adds every item of a shard to the columns and yields the items a detector
