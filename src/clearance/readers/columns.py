@@ -81,24 +81,6 @@ class ItemColumns:
     def __len__(self) -> int:
         return len(self.item_id)
 
-    def add_row(
-        self,
-        item_id: str,
-        uri: str,
-        media_type: str,
-        sha256: str,
-        size: int,
-        meta: str,
-    ) -> None:
-        self.item_id.append(item_id)
-        self.source.append(self.spec.source)
-        self.uri.append(uri)
-        self.media_type.append(media_type)
-        self.sha256.append(sha256)
-        self.size.append(size)
-        self.meta.append(meta)
-        self.bytes += size
-
     def add_problems(self, item_id: str, problems: tuple[tuple[str, str], ...]) -> None:
         for rule, message in problems:
             self.findings.append(error_finding(item_id, rule, message, detector=self.read_detector))

@@ -44,7 +44,7 @@ def add_record(
     text, data, meta = _record_parts(spec, record, problems)
     item_id = make_item_id(spec.source, locator)
     digest = sha256(data).hexdigest()
-    # ItemColumns.add_row inlined: this runs once per record
+    # appended here, not through a method: this runs once per record
     columns.item_id.append(item_id)
     columns.source.append(spec.source)
     columns.uri.append(uri)
