@@ -5,7 +5,9 @@ Not legal advice: clearance finds and explains evidence; counsel decides.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -27,6 +29,20 @@ _LAZY = {
     "ScanSummary": "clearance.scan",
     "scan": "clearance.scan",
 }
+
+
+class _Package(ModuleType):
+    """``clearance.scan`` is both a submodule and the public function. Importing the submodule
+    sets the package attribute to the module (the import system does, after loading it); the
+    attribute stays the function, as when this file imported it eagerly."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "scan" and isinstance(value, ModuleType):
+            value = value.scan
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
