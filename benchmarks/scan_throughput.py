@@ -17,14 +17,23 @@ noise spreads over all of them; the page cache is warmed first):
   also computes for every item.
 * ``clearance scan CORPUS --out RUN --force --workers W --json`` as a subprocess (whole process
   timed), with all detectors and with ``--detectors ''`` (reader + store path only).
+* ``clearance.scan.scan(...)`` called in this process (``in-process`` rows): the scan timed
+  the way the baseline is, with the interpreter started and imports done, so the table shows
+  the pipeline's own overhead apart from interpreter start.
 * ``clearance --version``: interpreter start and CLI import, which the baseline does not pay.
 
 Overhead is ``pipeline_seconds / baseline_read_seconds - 1`` against the baseline with the
-same number of processes; the target is under 15%.
+same number of processes; the target is under 15%. Each row also gives the CPU seconds of this
+process and its children (``os.times``) over the same interval: on a shared machine wall time
+includes waiting for a core, CPU time does not.
+
+The script ends with a cProfile of one in-process ``--workers 1`` scan (``--profile-detectors``
+chooses its detectors; none by default) and ``--profile-out`` keeps its stats.
 
 Run::
 
     .venv/bin/python benchmarks/scan_throughput.py                 # 200 MB, 3 rounds
+    .venv/bin/python benchmarks/scan_throughput.py --corpus /tmp/bc200 --no-detector-rows
     .venv/bin/python benchmarks/scan_throughput.py --size-mb 20 --repeat 1 --no-profile
     .venv/bin/python benchmarks/scan_throughput.py --corpus /tmp/corpus --json
 """
@@ -425,6 +434,20 @@ def run_pipeline(corpus: Path, out: Path, workers: int, detectors: str | None) -
     return PipelineRun(seconds, summary, timings)
 
 
+def run_in_process(corpus: Path, out: Path, workers: int, detectors: str | None) -> PipelineRun:
+    """The scan as a library call in this process: no interpreter start, imports done."""
+    from clearance.scan import ScanOptions, scan
+
+    if out.exists():
+        shutil.rmtree(out)
+    names = None if detectors is None else tuple(n for n in detectors.split(",") if n)
+    started = time.perf_counter()
+    summary = scan([str(corpus)], out, ScanOptions(workers=workers, force=True, detectors=names))
+    seconds = time.perf_counter() - started
+    timings = json.loads((out / "run.json").read_text()).get("timings", {})
+    return PipelineRun(seconds, {"items": summary.items}, timings)
+
+
 def cli_startup() -> float:
     started = time.perf_counter()
     subprocess.run([clearance_bin(), "--version"], capture_output=True, check=True)
@@ -445,6 +468,13 @@ class Variant:
     seconds: list[float] = field(default_factory=list)
     items: int = 0
     timings: list[dict[str, float]] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its reaped children so far."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _timed(func: Callable[[], int]) -> Callable[[], tuple[float, int, dict[str, float]]]:
@@ -457,16 +487,20 @@ def _timed(func: Callable[[], int]) -> Callable[[], tuple[float, int, dict[str, 
 
 
 def _pipeline(
-    corpus: Path, out: Path, workers: int, detectors: str | None
+    corpus: Path, out: Path, workers: int, detectors: str | None, in_process: bool = False
 ) -> Callable[[], tuple[float, int, dict[str, float]]]:
+    runner = run_in_process if in_process else run_pipeline
+
     def run() -> tuple[float, int, dict[str, float]]:
-        result = run_pipeline(corpus, out, workers, detectors)
+        result = runner(corpus, out, workers, detectors)
         return result.seconds, int(result.summary["items"]), result.timings
 
     return run
 
 
-def build_variants(corpus: Path, scratch: Path, workers: int) -> list[Variant]:
+def build_variants(
+    corpus: Path, scratch: Path, workers: int, detector_rows: bool = True
+) -> list[Variant]:
     out = scratch / "run"
     counts = [1] if workers <= 1 else [1, workers]
     variants: list[Variant] = [
@@ -489,6 +523,14 @@ def build_variants(corpus: Path, scratch: Path, workers: int) -> list[Variant]:
                 _timed(partial(baseline, corpus, hashed=True, processes=n)),
             ),
             Variant(
+                f"in-process scan(), workers {n}, no detectors",
+                n,
+                "pipeline",
+                _pipeline(corpus, out, n, "", in_process=True),
+                read_name,
+                sha_name,
+            ),
+            Variant(
                 f"clearance scan --workers {n} --detectors ''",
                 n,
                 "pipeline",
@@ -496,15 +538,18 @@ def build_variants(corpus: Path, scratch: Path, workers: int) -> list[Variant]:
                 read_name,
                 sha_name,
             ),
-            Variant(
-                f"clearance scan --workers {n} (all detectors)",
-                n,
-                "pipeline",
-                _pipeline(corpus, out, n, None),
-                read_name,
-                sha_name,
-            ),
         ]
+        if detector_rows:
+            variants.append(
+                Variant(
+                    f"clearance scan --workers {n} (all detectors)",
+                    n,
+                    "pipeline",
+                    _pipeline(corpus, out, n, None),
+                    read_name,
+                    sha_name,
+                )
+            )
     return variants
 
 
@@ -512,12 +557,18 @@ def measure(variants: list[Variant], repeat: int) -> None:
     for round_no in range(repeat):
         order = variants if round_no % 2 == 0 else list(reversed(variants))
         for variant in order:
+            cpu_before = cpu_seconds()
             seconds, items, timings = variant.run()
+            variant.cpu.append(cpu_seconds() - cpu_before)
             variant.seconds.append(seconds)
             variant.items = items
             if timings:
                 variant.timings.append(timings)
-            print(f"  round {round_no + 1}: {variant.name}: {seconds:.2f}s", file=sys.stderr)
+            print(
+                f"  round {round_no + 1}: {variant.name}: {seconds:.2f}s "
+                f"(cpu {variant.cpu[-1]:.2f}s)",
+                file=sys.stderr,
+            )
 
 
 def check_items(variants: list[Variant]) -> list[str]:
@@ -542,6 +593,7 @@ def rows(variants: list[Variant], corpus_bytes: int) -> list[dict[str, Any]]:
             "processes": v.processes,
             "seconds_median": round(median, 3),
             "seconds_all": [round(s, 3) for s in v.seconds],
+            "cpu_median": round(statistics.median(v.cpu), 3) if v.cpu else None,
             "items": v.items,
             "items_per_s": round(v.items / median) if v.items else None,
             "mb_per_s": round(corpus_bytes / MB / median, 1) if v.kind != "startup" else None,
@@ -556,6 +608,9 @@ def rows(variants: list[Variant], corpus_bytes: int) -> list[dict[str, Any]]:
             overhead = (median / ref - 1) * 100
             row["vs"] = v.reference
             row["overhead_pct"] = round(overhead, 1)
+            ref_cpu = statistics.median(by_name[v.reference].cpu)
+            if v.cpu and ref_cpu:
+                row["cpu_overhead_pct"] = round((statistics.median(v.cpu) / ref_cpu - 1) * 100, 1)
             row["verdict"] = "PASS" if overhead < TARGET_OVERHEAD_PCT else "FAIL"
         if v.hashed_reference:
             ref = statistics.median(by_name[v.hashed_reference].seconds)
@@ -570,9 +625,11 @@ def print_table(result: dict[str, Any], markdown: bool) -> None:
         "variant",
         "median s",
         "runs s",
+        "cpu s",
         "items/s",
         "MB/s",
         "overhead",
+        "cpu overhead",
         "vs +sha256",
         "15% target",
     ]
@@ -583,9 +640,11 @@ def print_table(result: dict[str, Any], markdown: bool) -> None:
                 r["name"],
                 f"{r['seconds_median']:.2f}",
                 " ".join(f"{s:.2f}" for s in r["seconds_all"]),
+                f"{r['cpu_median']:.2f}" if r.get("cpu_median") is not None else "-",
                 f"{r['items_per_s']:,}" if r["items_per_s"] else "-",
                 f"{r['mb_per_s']:.1f}" if r["mb_per_s"] else "-",
                 f"{r['overhead_pct']:+.0f}%" if "overhead_pct" in r else "-",
+                f"{r['cpu_overhead_pct']:+.0f}%" if "cpu_overhead_pct" in r else "-",
                 f"{r['overhead_vs_hashed_pct']:+.0f}%" if "overhead_vs_hashed_pct" in r else "-",
                 r.get("verdict", "-"),
             ]
@@ -631,17 +690,21 @@ def _group(filename: str, funcname: str) -> str:
     )
 
 
-def profile_scan(corpus: Path, scratch: Path, top: int, save: Path | None) -> dict[str, Any]:
-    """cProfile one in-process ``--workers 1`` scan with all detectors."""
+def profile_scan(
+    corpus: Path, scratch: Path, top: int, save: Path | None, detectors: str | None = ""
+) -> dict[str, Any]:
+    """cProfile one in-process ``--workers 1`` scan (``detectors``: comma-separated names,
+    "" for none, None for all)."""
     from clearance.scan import ScanOptions, scan
 
     out = scratch / "profile-run"
     if out.exists():
         shutil.rmtree(out)
+    names = None if detectors is None else tuple(n for n in detectors.split(",") if n)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    scan([str(corpus)], out, ScanOptions(workers=1, force=True))
+    scan([str(corpus)], out, ScanOptions(workers=1, force=True, detectors=names))
     profiler.disable()
     wall = time.perf_counter() - started
     if save is not None:
@@ -669,6 +732,7 @@ def profile_scan(corpus: Path, scratch: Path, top: int, save: Path | None) -> di
         key=lambda f: -f["cumtime"],
     )
     return {
+        "detectors": "all" if detectors is None else detectors or "none",
         "wall_s_under_profiler": round(wall, 2),
         "profiled_s": round(total, 2),
         "by_owner_tottime": {
@@ -681,7 +745,7 @@ def profile_scan(corpus: Path, scratch: Path, top: int, save: Path | None) -> di
 
 def print_profile(profile: dict[str, Any]) -> None:
     print(
-        f"profile of one in-process --workers 1 scan (all detectors): "
+        f"profile of one in-process --workers 1 scan (detectors: {profile['detectors']}): "
         f"{profile['wall_s_under_profiler']:.2f}s under cProfile (which inflates many small"
         " Python calls; use it for where the time goes, not for absolute times)"
     )
@@ -734,7 +798,19 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=0, help="the 'all workers' count (0: all cores)"
     )
     parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument(
+        "--no-detector-rows",
+        dest="detector_rows",
+        action="store_false",
+        help="leave out the (slow) all-detectors rows: time the reader + store path only",
+    )
     parser.add_argument("--profile-out", type=Path, help="save the cProfile stats here")
+    parser.add_argument(
+        "--profile-detectors",
+        default="",
+        help="detectors of the profiled scan: comma-separated names, 'all', or '' (the "
+        "default: the reader + store path; all detectors take minutes under cProfile)",
+    )
     parser.add_argument("--top", type=int, default=15, help="profile lines to show")
     parser.add_argument("--json", dest="as_json", action="store_true", help="print JSON only")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -748,12 +824,17 @@ def main(argv: list[str] | None = None) -> int:
         corpus_bytes = int(info["bytes"])
         print("warming the page cache ...", file=sys.stderr)
         seen_items = baseline(corpus, hashed=False, processes=1)
-        variants = build_variants(corpus, scratch, workers)
+        # imports and first-use set-up of the in-process rows, as the baseline's warm-up has
+        run_in_process(corpus, scratch / "warm-up", 1, "")
+        load_before = os.getloadavg()
+        variants = build_variants(corpus, scratch, workers, args.detector_rows)
         measure(variants, max(1, args.repeat))
+        load_after = os.getloadavg()
         result: dict[str, Any] = {
             "command": " ".join([Path(sys.executable).name, *sys.argv]),
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
             "machine": machine(),
+            "load_average_1_5_15": {"before": load_before, "after": load_after},
             "clearance_commit": _git_head(),
             "target_overhead_pct": TARGET_OVERHEAD_PCT,
             "corpus": {**info, "path": str(corpus), "baseline_items": seen_items},
@@ -764,7 +845,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.profile:
             print("profiling one --workers 1 scan ...", file=sys.stderr)
-            result["profile"] = profile_scan(corpus, scratch, args.top, args.profile_out)
+            chosen = None if args.profile_detectors == "all" else args.profile_detectors
+            result["profile"] = profile_scan(corpus, scratch, args.top, args.profile_out, chosen)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.as_json:
@@ -775,7 +857,9 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {c['path']}: {c['files']:,} files, {corpus_bytes / MB:.1f} MB, "
         f"{seen_items:,} items (baseline count)"
     )
-    print(f"machine: {result['machine']}; medians of {args.repeat} round(s)\n")
+    print(f"machine: {result['machine']}; medians of {args.repeat} round(s)")
+    load = result["load_average_1_5_15"]
+    print(f"load average (1/5/15 min): before {load['before']}, after {load['after']}\n")
     print_table(result, args.markdown)
     for warning in result["warnings"]:
         print(f"warning: {warning}")

@@ -25,3 +25,39 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
 )
 def test_media_type_from_content_first(head: bytes, name: str, expected: str) -> None:
     assert sniff_media_type(head, name) == expected
+
+
+def _zip(*members: tuple[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        _zip(("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")),
+        _zip(("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>")),
+        _zip(("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<x/>")),
+        _zip(("notes.txt", b"just a zip")),
+        b"text that mentions PK\x03\x04 after the start" + b" padding" * 100,
+        b"PK\x03\x04",
+        b"plain words",
+        PNG,
+        JPEG,
+    ],
+)
+def test_short_cut_matchers_answer_as_filetype_does(head: bytes) -> None:
+    """The zipped-document matchers are short-cut for speed; the answers must not change."""
+    import filetype
+
+    from clearance.readers.sniff import MATCHERS
+
+    ours = filetype.match(head, MATCHERS)
+    theirs = filetype.guess(head)
+    assert (ours and ours.mime) == (theirs and theirs.mime)

@@ -3,63 +3,81 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import signal
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.table import Table
-from rich.text import Text
+from typer.core import TyperGroup
 
 from clearance import __version__
-from clearance.cli_export import export_command, report_command, summary_command
-from clearance.cli_guard import guard_app
-from clearance.cli_licenses import licenses_command
-from clearance.cli_policy import (
-    LedgerOpt,
-    Overlays,
-    PolicyFile,
-    Purpose,
-    RelyOn,
-    choose_policy,
-    decide_command,
-    explain_command,
-    gate_command,
-    ledger_app,
-    override_command,
-    policies_command,
-    print_decide_summary,
-    run_decide,
-)
-from clearance.cli_provenance import dossier_command, keys_app, provenance_app
-from clearance.cli_review import review_command, users_app
-from clearance.cli_terms import terms_command
-from clearance.detectors.base import registry
-from clearance.detectors.signals.web_options import signal_options
-from clearance.executors.batch import ShardResult
-from clearance.executors.local import default_workers
+from clearance.cli_options import LedgerOpt, Overlays, PolicyFile, Purpose, RelyOn
 from clearance.model.errors import ClearanceError, ConfigError
-from clearance.runs.store import open_run
-from clearance.scan import ScanOptions, scan
-from clearance.sources.init import write_manifest
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 EXIT_OK, EXIT_CONFIG, EXIT_ITEM_ERRORS, EXIT_INTERRUPTED = 0, 2, 3, 130
+
+# Commands whose modules load on first use (`clearance --version` and `clearance scan` import
+# none of them: the policy engine, guard kernels, exporters... cost more than a small scan).
+# name: (module, attribute, "command" for a function or "group" for a Typer app)
+_LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "licenses": ("clearance.cli_licenses", "licenses_command", "command"),
+    "decide": ("clearance.cli_policy", "decide_command", "command"),
+    "explain": ("clearance.cli_policy", "explain_command", "command"),
+    "override": ("clearance.cli_policy", "override_command", "command"),
+    "gate": ("clearance.cli_policy", "gate_command", "command"),
+    "policies": ("clearance.cli_policy", "policies_command", "command"),
+    "ledger": ("clearance.cli_policy", "ledger_app", "group"),
+    "guard": ("clearance.cli_guard", "guard_app", "group"),
+    "terms": ("clearance.cli_terms", "terms_command", "command"),
+    "keys": ("clearance.cli_provenance", "keys_app", "group"),
+    "provenance": ("clearance.cli_provenance", "provenance_app", "group"),
+    "dossier": ("clearance.cli_provenance", "dossier_command", "command"),
+    "report": ("clearance.cli_export", "report_command", "command"),
+    "export": ("clearance.cli_export", "export_command", "command"),
+    "summary": ("clearance.cli_export", "summary_command", "command"),
+    "review": ("clearance.cli_review", "review_command", "command"),
+    "users": ("clearance.cli_review", "users_app", "group"),
+}
+
+
+def _load_command(name: str) -> Any:
+    """The click command for ``name`` (typer's own click: typed loosely, it is private)."""
+    module, attribute, kind = _LAZY_COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    command: Any
+    if kind == "group":
+        command = typer.main.get_group(target)
+    else:
+        holder = typer.Typer(add_completion=False, rich_markup_mode="markdown")
+        holder.command(name)(target)
+        command = typer.main.get_command(holder)
+    command.name = name
+    return command
+
+
+class _LazyGroup(TyperGroup):
+    """The top-level group: lists every command, imports a lazy one when it is used."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        listed = super().list_commands(ctx)
+        lazy = [name for name in _LAZY_COMMANDS if name not in listed]
+        # commands first, then groups, as typer lists them
+        return [*listed, *sorted(lazy, key=lambda name: _LAZY_COMMANDS[name][2] == "group")]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            self.add_command(_load_command(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="clearance",
@@ -74,6 +92,7 @@ app = typer.Typer(
     ),
     add_completion=False,
     rich_markup_mode="markdown",
+    cls=_LazyGroup,
 )
 console = Console()
 err_console = Console(stderr=True)
@@ -109,6 +128,8 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing clearance.yaml.")] = False,
 ) -> None:
     """Draft FOLDER/clearance.yaml with one source per top-level entry, kinds to fill in."""
+    from clearance.sources.init import write_manifest
+
     target = write_manifest(folder, force=force)
     console.print(f"wrote [bold]{target}[/]; fill in each source's kind, license and terms, then:")
     console.print(f"  clearance scan {target} --out runs/NAME", highlight=False)
@@ -188,11 +209,17 @@ def scan_command(
 
     Example: `clearance scan data/clearance.yaml --out runs/2026-11 --workers 4`
     """
+    from clearance.cli_progress import RichProgress
+    from clearance.detectors.signals.web_options import signal_options
+    from clearance.executors.local import default_workers
     from clearance.readers import ReadLimits
+    from clearance.scan import ScanOptions, scan
 
     names = tuple(n.strip() for n in detectors.split(",")) if detectors is not None else None
     engine = None
     if purpose is not None or policy is not None:  # a bad policy fails before the scan
+        from clearance.cli_policy import choose_policy
+
         engine = choose_policy(purpose, policy, overlay, rely_on)
     options = ScanOptions(
         workers=workers or default_workers(),
@@ -206,7 +233,7 @@ def scan_command(
         address=address,
     )
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    display = _RichProgress(console, quiet=as_json)
+    display = RichProgress(console, quiet=as_json)
     try:
         with display:
             summary = scan(inputs, out, options, display)
@@ -219,6 +246,8 @@ def scan_command(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     decided = None
     if purpose is not None or policy is not None:  # decide at the end of the scan
+        from clearance.cli_policy import run_decide
+
         decided = run_decide(out, purpose, policy, overlay, rely_on, ledger, engine)
     if as_json:
         extra = {"decisions": decided.__dict__} if decided is not None else {}
@@ -242,6 +271,8 @@ def scan_command(
             )
         console.print(f"next: clearance show {out}", highlight=False)
     if decided is not None and not as_json:
+        from clearance.cli_policy import print_decide_summary
+
         print_decide_summary(decided)
     if fail_on_errors and summary.errors:
         raise typer.Exit(EXIT_ITEM_ERRORS)
@@ -249,65 +280,6 @@ def scan_command(
 
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-class _ItemsColumn(ProgressColumn):
-    """Items done and items per second, beside the byte-based bar."""
-
-    def render(self, task: Task) -> Text:
-        items = int(task.fields.get("items", 0))
-        elapsed = task.elapsed or 0.0
-        rate = items / elapsed if elapsed > 0 else 0.0
-        return Text(f"{items:,} items {rate:,.0f}/s", style="progress.data.speed")
-
-
-class _RichProgress:
-    """Progress bar over bytes (known at plan time), with items/s and ETA."""
-
-    def __init__(self, console: Console, *, quiet: bool):
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            _ItemsColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            disable=quiet,
-            transient=False,
-        )
-        self.task: Any = None
-        self._note = ""
-        self.items = 0
-        self.shards_done = 0
-        self.shards_total = 0
-
-    def __enter__(self) -> _RichProgress:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
-
-    def start(self, total_bytes: int, shards: int, skipped: int) -> None:
-        self.shards_total = shards
-        note = f" ({skipped} done before)" if skipped else ""
-        self.task = self.progress.add_task(
-            f"scanning 0/{shards} shards{note}", total=max(total_bytes, 1), items=0
-        )
-        self._note = note
-
-    def advance(self, items: int, size: int) -> None:
-        self.items += items
-        self.progress.update(self.task, advance=size, items=self.items)
-
-    def shard_done(self, result: ShardResult) -> None:
-        self.shards_done += 1
-        self.progress.update(
-            self.task,
-            description=f"scanning {self.shards_done}/{self.shards_total} shards{self._note}",
-        )
 
 
 @app.command()
@@ -389,6 +361,8 @@ def show(
 
 
 def _run_summary(run: str) -> dict[str, Any]:
+    from clearance.runs.store import open_run
+
     store = open_run(run)
     info = store.read_run_json()
     items = store.items(columns=["source", "media_type", "size"])
@@ -511,6 +485,8 @@ def findings(
     `sarif` writes SARIF 2.1.0 for code-scanning UIs (levels follow the decisions, if any)."""
     if fmt not in ("table", "jsonl", "csv", "sarif"):
         raise ConfigError(f"--format must be table, jsonl, csv or sarif, not {fmt!r}")
+    from clearance.runs.store import open_run
+
     if fmt == "sarif":
         from clearance.policy.sarif import sarif_log
 
@@ -556,30 +532,13 @@ def findings(
         console.print(f"[dim]{len(rows) - len(shown):,} more; use --limit 0 or --format jsonl[/]")
 
 
-app.command("licenses")(licenses_command)
-app.command("decide")(decide_command)
-app.command("explain")(explain_command)
-app.command("override")(override_command)
-app.command("gate")(gate_command)
-app.command("policies")(policies_command)
-app.add_typer(ledger_app, name="ledger")
-app.add_typer(guard_app, name="guard")
-app.command("terms")(terms_command)
-app.add_typer(keys_app, name="keys")
-app.add_typer(provenance_app, name="provenance")
-app.command("dossier")(dossier_command)
-app.command("report")(report_command)
-app.command("export")(export_command)
-app.command("summary")(summary_command)
-app.command("review")(review_command)
-app.add_typer(users_app, name="users")
-
-
 @app.command("detectors")
 def list_detectors(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List the available detectors, their versions and what they read."""
+    from clearance.detectors.base import registry
+
     rows = []
     for name, cls in registry().items():
         media = ", ".join(getattr(cls, "media_types", ("whole run",)))
@@ -611,6 +570,8 @@ def _where(row: dict[str, Any]) -> str:
 
 
 def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", header_style="bold", min_width=len(title))
     for header in headers:
         table.add_column(header, overflow="fold")

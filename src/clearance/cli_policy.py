@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from clearance.cli_options import LedgerOpt, Overlays, PolicyFile, Purpose, RelyOn, RunArg
 from clearance.model.errors import ConfigError
 from clearance.policy import (
     DECISION_SCHEMA,
@@ -35,33 +36,6 @@ from clearance.runs.store import open_run
 
 EXIT_GATE, EXIT_TAMPERED = 4, 5
 console = Console()
-
-Purpose = Annotated[
-    str | None,
-    typer.Option(help="Intended use: a built-in policy name (see `clearance policies`)."),
-]
-PolicyFile = Annotated[
-    str | None, typer.Option("--policy", help="A policy YAML file (or built-in name).")
-]
-Overlays = Annotated[
-    list[str] | None, typer.Option("--overlay", help="Overlay(s) to add, e.g. eu-gpai.")
-]
-RelyOn = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rely-on",
-        help="A legal position counsel relies on (e.g. us-fair-use): the rules it names go "
-        "from blocked to review, and the decision records it. Off by default.",
-    ),
-]
-LedgerOpt = Annotated[
-    Path | None,
-    typer.Option("--ledger", help="Ledger file (default: clearance-ledger.sqlite beside the run)."),
-]
-# str, not Path: a run may be an s3:// URL, which pathlib would turn into s3:/...
-RunArg = Annotated[
-    str, typer.Argument(help="Run folder (or s3:// prefix) written by `clearance scan`.")
-]
 
 
 def choose_policy(

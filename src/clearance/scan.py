@@ -216,6 +216,8 @@ def _fingerprint(sources: Sequence[Source], config: ScanConfig) -> str:
 
 
 def _detector_versions(names: Sequence[str]) -> dict[str, str]:
+    if not names:
+        return {}
     table = registry()
     return {name: table[name].version for name in names}
 

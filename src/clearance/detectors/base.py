@@ -146,6 +146,9 @@ def registry() -> dict[str, type[Detector] | type[RunDetector]]:
 
 def resolve(names: Iterable[str] | None) -> list[str]:
     """Detector names to run: all registered ones for None, else the given ones, checked."""
+    names = None if names is None else list(names)
+    if names is not None and not any(names):
+        return []  # no detectors: the registry (every detector module) is not even imported
     available = registry()
     if names is None:
         # "All" means all that can run here: a detector whose optional extra is not installed
@@ -179,7 +182,8 @@ def instantiate(
     """Build and configure the chosen detectors once (per worker process)."""
     item_level: list[Detector] = []
     run_level: list[RunDetector] = []
-    table = registry()
+    names = list(names)
+    table = registry() if names else {}
     for name in names:
         cls = table[name]
         instance = cls()

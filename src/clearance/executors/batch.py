@@ -6,9 +6,9 @@ it unchanged, so a shard scans the same wherever it runs.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
@@ -16,10 +16,11 @@ from typing import Any
 import pyarrow as pa
 
 from clearance.detectors.base import Detector, DetectorContext, instantiate
-from clearance.executors.budget import BudgetExceeded, run_with_budget
+from clearance.executors.budget import BudgetExceeded, budget_clock, run_with_budget
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
-from clearance.readers import ReadLimits, ShardSpec, read_shard
+from clearance.readers import ItemColumns, ReadLimits, ShardSpec, fill_shard
+from clearance.readers.columns import Wants
 from clearance.runs.store import FINDING_SCHEMA, ITEM_SCHEMA, RunStore
 
 #: called with (items, bytes) done since the last call; set by executors for progress bars.
@@ -70,48 +71,36 @@ def scan_shard(
     """Scan one shard end to end and commit it to the run folder atomically."""
     started = time.perf_counter()
     detectors = _detectors(config.detectors, config.context)
-    ids: list[str] = []
-    sources: list[str] = []
-    uris: list[str] = []
-    media_types: list[str] = []
-    hashes: list[str] = []
-    sizes: list[int] = []
-    metas: list[str] = []
-    findings: list[Finding] = []
-    done_items = done_bytes = 0
+    columns = ItemColumns(spec)
+    findings = columns.findings  # read errors, then each item's detector findings, in order
+    reported_items = reported_bytes = 0
     last_report = started
-    for read in read_shard(spec, config.limits):
-        item = read.item
-        ids.append(item.item_id)
-        sources.append(item.source)
-        uris.append(item.uri)
-        media_types.append(item.media_type)
-        hashes.append(item.sha256)
-        sizes.append(item.size)
-        metas.append(_meta_json(item.meta))
-        for rule, message in read.problems:
-            findings.append(
-                error_finding(item.item_id, rule, message, detector=f"read:{spec.format}")
-            )
-        if item.is_text and item.loader is not None and item.decoded.problem:
-            findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
-        findings.extend(_run_detectors(detectors, item))
-        done_items += 1
-        done_bytes += item.size
-        if progress is not None and (now := time.perf_counter()) - last_report > PROGRESS_EVERY_S:
-            progress(done_items, done_bytes)
-            done_items = done_bytes = 0
-            last_report = now
-    if progress is not None and (done_items or done_bytes):
-        progress(done_items, done_bytes)
-    columns = [ids, sources, uris, media_types, hashes, sizes, metas, [spec.shard_id] * len(ids)]
-    item_table = pa.table(dict(zip(ITEM_SCHEMA.names, columns, strict=True)), schema=ITEM_SCHEMA)
+    # one periodic budget timer for the shard, not two system calls per detector per item
+    clock: AbstractContextManager[None] = nullcontext()
+    if detectors:
+        clock = budget_clock(min(d.time_budget_s for d in detectors))
+    with clock:
+        for item in fill_shard(spec, config.limits, _wants(detectors), columns):
+            if item is not None:
+                findings.extend(_run_detectors(detectors, item))
+            now = time.perf_counter()
+            if progress is not None and now - last_report > PROGRESS_EVERY_S:
+                progress(len(columns) - reported_items, columns.bytes - reported_bytes)
+                reported_items, reported_bytes = len(columns), columns.bytes
+                last_report = now
+    if progress is not None and (len(columns) > reported_items or columns.bytes > reported_bytes):
+        progress(len(columns) - reported_items, columns.bytes - reported_bytes)
+    try:
+        item_table = _item_table(columns, spec.shard_id)
+    except UnicodeEncodeError:  # bytes that were not UTF-8 in a name or a record's fields
+        columns.escape_surrogates()
+        item_table = _item_table(columns, spec.shard_id)
     finding_table = findings_table(findings)
     errors = sum(1 for f in findings if f.kind == "error")
     result = ShardResult(
         shard_id=spec.shard_id,
         items=item_table.num_rows,
-        bytes=sum(sizes),
+        bytes=columns.bytes,
         findings=len(findings),
         errors=errors,
         seconds=round(time.perf_counter() - started, 4),
@@ -121,10 +110,26 @@ def scan_shard(
     return result
 
 
-def _meta_json(meta: Any) -> str:
-    if not meta:
-        return "{}"
-    return json.dumps(meta, ensure_ascii=False, separators=(",", ":"), default=str)
+def _item_table(columns: ItemColumns, shard_id: str) -> pa.Table:
+    values = [*columns.columns(), [shard_id] * len(columns)]
+    return pa.table(dict(zip(ITEM_SCHEMA.names, values, strict=True)), schema=ITEM_SCHEMA)
+
+
+def _wants(detectors: Sequence[Detector]) -> Wants:
+    """Whether any detector reads items of a media type (answers cached per type). A detector
+    that overrides ``handles`` (it looks at more than the type) is asked item by item."""
+    answers: dict[str, bool] = {}
+
+    def wants(media_type: str) -> bool:
+        answer = answers.get(media_type)
+        if answer is None:
+            probe = Item(item_id="", source="", uri="", media_type=media_type, sha256="", size=0)
+            answer = answers[media_type] = any(
+                type(d).handles is not Detector.handles or d.handles(probe) for d in detectors
+            )
+        return answer
+
+    return wants
 
 
 def _run_detectors(detectors: Sequence[Detector], item: Item) -> list[Finding]:
@@ -163,4 +168,11 @@ def _detect(detector: Detector, item: Item) -> list[Finding]:
 
 def findings_table(findings: Sequence[Finding]) -> pa.Table:
     rows = [f.to_row() for f in findings]
-    return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)
+    try:
+        return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)
+    except UnicodeEncodeError:  # an item id from a file name that is not UTF-8: as in items
+        for row in rows:
+            for key, value in row.items():
+                if isinstance(value, str):
+                    row[key] = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)

@@ -100,14 +100,16 @@ class Item:
         media_type: str,
         data: bytes,
         meta: Mapping[str, Any] | None = None,
+        sha256: str | None = None,
     ) -> Item:
-        """Build an item whose bytes are already in memory (records, archive members)."""
+        """Build an item whose bytes are already in memory (records, archive members);
+        ``sha256``, when the caller already hashed ``data``, saves hashing it twice."""
         return cls(
             item_id=make_item_id(source, locator),
             source=source,
             uri=uri,
             media_type=media_type,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=sha256 if sha256 is not None else hashlib.sha256(data).hexdigest(),
             size=len(data),
             meta=dict(meta or {}),
             loader=lambda: data,
@@ -123,10 +125,17 @@ class Item:
         text: str,
         data: bytes,
         meta: Mapping[str, Any] | None = None,
+        sha256: str | None = None,
     ) -> Item:
         """A text record whose ``data`` is ``text`` in UTF-8: it is not decoded a second time."""
         item = cls.from_bytes(
-            source=source, locator=locator, uri=uri, media_type="text/plain", data=data, meta=meta
+            source=source,
+            locator=locator,
+            uri=uri,
+            media_type="text/plain",
+            data=data,
+            meta=meta,
+            sha256=sha256,
         )
         item.__dict__["decoded"] = Decoded(text, "utf-8")  # seeds the cached_property
         return item

@@ -8,20 +8,32 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from clearance.model.item import Item
 from clearance.readers.base import Read, ShardSpec, container_error
+from clearance.readers.columns import ItemColumns, Wants
 from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
-from clearance.readers.records import raw_read, record_read
+from clearance.readers.records import RecordOrRead, fill_records, raw_read, reads_of
 
 
 def read_csv(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
     csv.field_size_limit(min(limits.max_item_bytes, sys.maxsize))
     fs, _ = filesystem(spec.root)
     for ref in spec.files:
-        yield from _read_file(spec, fs, ref.path)
+        yield from reads_of(spec, ref.path, _rows(spec, fs, ref.path))
 
 
-def _read_file(spec: ShardSpec, fs: Any, path: str) -> Iterator[Read]:
+def fill_csv(
+    spec: ShardSpec, limits: ReadLimits, wants: Wants, columns: ItemColumns
+) -> Iterator[Item | None]:
+    """``read_csv`` into columns: an ``Item`` only for rows a detector reads."""
+    csv.field_size_limit(min(limits.max_item_bytes, sys.maxsize))
+    fs, _ = filesystem(spec.root)
+    for ref in spec.files:
+        yield from fill_records(columns, wants, ref.path, _rows(spec, fs, ref.path))
+
+
+def _rows(spec: ShardSpec, fs: Any, path: str) -> Iterator[RecordOrRead]:
     delimiter = "\t" if path.lower().endswith(".tsv") else ","
     base = spec.locator(path)
     line = 0
@@ -49,8 +61,7 @@ def _read_file(spec: ShardSpec, fs: Any, path: str) -> Iterator[Read]:
                     problems.append(
                         ("malformed-record", f"{len(row)} fields, header has {len(header)}")
                     )
-                record = dict(zip(header, row, strict=False))
-                yield record_read(spec, f"{base}#L{line}", path, record, problems)
+                yield f"{base}#L{line}", dict(zip(header, row, strict=False)), problems
     except (OSError, UnicodeError) as exc:
         message = f"unreadable after line {line}: {type(exc).__name__}: {exc}"
         yield container_error(spec, path, "text/csv", "corrupt-file", message)

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 import fsspec
 from fsspec.core import url_to_fs
+from fsspec.implementations.local import LocalFileSystem
 from fsspec.spec import AbstractBufferedFile
 
 
@@ -17,6 +18,9 @@ def filesystem(path: str) -> tuple[Any, str]:
 
 
 def open_binary(fs: Any, path: str) -> IO[bytes]:
+    if type(fs) is LocalFileSystem and "://" not in path:
+        # the same file object fsspec would open, without its per-call path handling
+        return open(path, "rb")
     stream: IO[bytes] = fs.open(path, "rb")
     if isinstance(stream, AbstractBufferedFile):
         # s3fs/gcsfs files take no size in readline(); io.BufferedReader gives the full

@@ -8,10 +8,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from clearance.model.item import Item
 from clearance.readers.base import Read, ShardSpec, container_error
+from clearance.readers.columns import ItemColumns, Wants
 from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
-from clearance.readers.records import record_read
+from clearance.readers.records import RecordOrRead, fill_records, reads_of
 
 BATCH_ROWS = 2048
 
@@ -19,10 +21,19 @@ BATCH_ROWS = 2048
 def read_parquet(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
     fs, _ = filesystem(spec.root)
     for ref in spec.files:
-        yield from _read_file(spec, fs, ref.path)
+        yield from reads_of(spec, ref.path, _rows(spec, fs, ref.path))
 
 
-def _read_file(spec: ShardSpec, fs: Any, path: str) -> Iterator[Read]:
+def fill_parquet(
+    spec: ShardSpec, limits: ReadLimits, wants: Wants, columns: ItemColumns
+) -> Iterator[Item | None]:
+    """``read_parquet`` into columns: an ``Item`` only for rows a detector reads."""
+    fs, _ = filesystem(spec.root)
+    for ref in spec.files:
+        yield from fill_records(columns, wants, ref.path, _rows(spec, fs, ref.path))
+
+
+def _rows(spec: ShardSpec, fs: Any, path: str) -> Iterator[RecordOrRead]:
     base = spec.locator(path)
     row = 0
     try:
@@ -30,7 +41,7 @@ def _read_file(spec: ShardSpec, fs: Any, path: str) -> Iterator[Read]:
             parquet = pq.ParquetFile(stream)
             for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
                 for record in batch.to_pylist():
-                    yield record_read(spec, f"{base}#row={row}", path, _plain(record), [])
+                    yield f"{base}#row={row}", _plain(record), []
                     row += 1
     except (OSError, pa.ArrowException, ValueError) as exc:
         message = f"unreadable after row {row}: {type(exc).__name__}: {exc}"

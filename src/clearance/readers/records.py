@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from hashlib import sha256
 from typing import Any
 
-from clearance.model.item import Item
+from clearance.model.item import Item, make_item_id
 from clearance.readers.base import Read, ShardSpec
+from clearance.readers.columns import PROGRESS_ROWS, ItemColumns, Wants, meta_json
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
 
@@ -21,7 +23,49 @@ def record_read(
     problems: list[tuple[str, str]],
 ) -> Read:
     """Build the item for one record: its text field is the content, the rest is meta."""
-    fields = dict(record)
+    text, data, meta = _record_parts(spec, dict(record), problems)
+    item = Item.from_text(
+        source=spec.source, locator=locator, uri=uri, text=text, data=data, meta=meta
+    )
+    return Read(item, tuple(problems))
+
+
+def add_record(
+    columns: ItemColumns,
+    locator: str,
+    uri: str,
+    record: dict[str, Any],
+    problems: list[tuple[str, str]],
+    want: bool,
+) -> Item | None:
+    """``record_read`` as one row of ``columns``; the item only when ``want`` (a detector reads
+    text). Takes ``record`` over: its text field is removed."""
+    spec = columns.spec
+    text, data, meta = _record_parts(spec, record, problems)
+    item_id = make_item_id(spec.source, locator)
+    digest = sha256(data).hexdigest()
+    # appended here, not through a method: this runs once per record
+    columns.item_id.append(item_id)
+    columns.source.append(spec.source)
+    columns.uri.append(uri)
+    columns.media_type.append("text/plain")
+    columns.sha256.append(digest)
+    columns.size.append(len(data))
+    columns.meta.append(meta_json(meta))
+    columns.bytes += len(data)
+    if problems:
+        columns.add_problems(item_id, tuple(problems))
+    if not want:
+        return None
+    return Item.from_text(
+        source=spec.source, locator=locator, uri=uri, text=text, data=data, meta=meta, sha256=digest
+    )
+
+
+def _record_parts(
+    spec: ShardSpec, fields: dict[str, Any], problems: list[tuple[str, str]]
+) -> tuple[str, bytes, dict[str, Any]]:
+    """The text, its UTF-8 bytes and the meta of a record (``fields`` is consumed)."""
     text = fields.pop(spec.text_field, None)
     meta: dict[str, Any] = {**spec.meta, **fields} if spec.meta else fields
     if text is None:
@@ -36,10 +80,36 @@ def record_read(
         problems.append(("decode", "invalid UTF-8 in record; bad bytes replaced with U+FFFD"))
         text = _SURROGATES.sub("\ufffd", text)
         data = text.encode("utf-8", "replace")
-    item = Item.from_text(
-        source=spec.source, locator=locator, uri=uri, text=text, data=data, meta=meta
-    )
-    return Read(item, tuple(problems))
+    return text, data, meta
+
+
+#: what a record reader yields: a parsed record ``(locator, record, problems)``, or a ``Read``
+#: for what could not be parsed (a malformed row, a broken file).
+RecordOrRead = tuple[str, dict[str, Any], list[tuple[str, str]]] | Read
+
+
+def reads_of(spec: ShardSpec, uri: str, rows: Iterable[RecordOrRead]) -> Iterator[Read]:
+    """The item-by-item view of a record reader's rows."""
+    for row in rows:
+        yield row if isinstance(row, Read) else record_read(spec, row[0], uri, row[1], row[2])
+
+
+def fill_records(
+    columns: ItemColumns, wants: Wants, uri: str, rows: Iterable[RecordOrRead]
+) -> Iterator[Item | None]:
+    """The columnar view of a record reader's rows: an ``Item`` only where a detector reads."""
+    want_text = wants("text/plain")
+    for row in rows:
+        if isinstance(row, Read):
+            item: Item | None = columns.add_read(row)
+            if item is not None and (item.loader is None or not wants(item.media_type)):
+                item = None
+        else:
+            item = add_record(columns, row[0], uri, row[1], row[2], want_text)
+        if item is not None:
+            yield item
+        elif not len(columns) % PROGRESS_ROWS:
+            yield None
 
 
 def raw_read(spec: ShardSpec, locator: str, uri: str, raw: bytes, rule: str, message: str) -> Read:

@@ -1,0 +1,173 @@
+"""A shard's items as the columns of ``items.parquet``, filled without an object per item.
+
+Most items of a large corpus are records (JSONL, CSV, Parquet rows) that no detector may read
+when a scan runs few or no detectors. Building an ``Item`` and a ``Read`` for each costs more
+than reading it, so the scan path fills plain column lists instead and builds an ``Item`` only
+for rows whose media type a detector reads (``wants``). ``read_shard`` (one ``Read`` per item)
+stays for callers that want items (guard, exports, review).
+
+The findings of reading (``read:<format>`` and ``decode`` errors) go into ``findings`` in item
+order, before the detector findings the scan appends for the item it is handed back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from clearance.model.finding import Finding, error_finding
+from clearance.model.item import Item
+from clearance.readers.base import Read, ShardSpec
+from clearance.readers.limits import ReadLimits
+
+#: media type -> whether some detector of the scan reads items of that type.
+Wants = Callable[[str], bool]
+
+# One encoder for every row: ``json.dumps`` with options builds a new encoder per call.
+_META_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _c_encoder() -> Callable[[Any, int], Any] | None:
+    """CPython's C encoder built once with the options above (``JSONEncoder.encode`` builds
+    it again per call, half the cost of a small object). No circular-reference check: meta
+    comes from parsed JSON, Arrow rows or reader dicts, which cannot be circular. None where
+    the private constructor differs; ``meta_json`` then uses the public encoder."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        encode: Callable[[Any, int], Any] = make(
+            None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True
+        )
+        probe = {"a": [1, 2.5, None, True], "b": "é\n", "c": {"d": float("nan")}, "e": b"x"}
+        if "".join(encode(probe, 0)) != _META_ENCODER.encode(probe):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return encode
+
+
+_C_ENCODE = _c_encoder()
+
+
+def meta_json(meta: Mapping[str, Any]) -> str:
+    """``meta`` as the JSON object stored in ``items.parquet`` (insertion order kept), the
+    same text as ``json.dumps(meta, ensure_ascii=False, separators=(",", ":"), default=str)``."""
+    if not meta:
+        return "{}"
+    if _C_ENCODE is not None:
+        return "".join(_C_ENCODE(meta, 0))
+    return _META_ENCODER.encode(meta)
+
+
+class ItemColumns:
+    """The columns of one shard's items and the findings met while reading them."""
+
+    def __init__(self, spec: ShardSpec):
+        self.spec = spec
+        self.read_detector = f"read:{spec.format}"
+        self.item_id: list[str] = []
+        self.source: list[str] = []
+        self.uri: list[str] = []
+        self.media_type: list[str] = []
+        self.sha256: list[str] = []
+        self.size: list[int] = []
+        self.meta: list[str] = []
+        self.findings: list[Finding] = []
+        #: bytes of the rows added so far (progress reports)
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self.item_id)
+
+    def add_problems(self, item_id: str, problems: tuple[tuple[str, str], ...]) -> None:
+        for rule, message in problems:
+            self.findings.append(error_finding(item_id, rule, message, detector=self.read_detector))
+
+    def add_read(self, read: Read) -> Item:
+        """A row from an item a reader built: its columns, its read and decode problems."""
+        item = read.item
+        self.item_id.append(item.item_id)
+        self.source.append(item.source)
+        self.uri.append(item.uri)
+        self.media_type.append(item.media_type)
+        self.sha256.append(item.sha256)
+        self.size.append(item.size)
+        self.meta.append(meta_json(item.meta))
+        self.bytes += item.size
+        if read.problems:
+            self.add_problems(item.item_id, read.problems)
+        # ASCII cannot be bad UTF-8: isascii() is a fast scan, decoding is a copy
+        if (
+            item.is_text
+            and item.loader is not None
+            and not item.data.isascii()
+            and item.decoded.problem
+        ):
+            self.findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
+        return item
+
+    def escape_surrogates(self) -> int:
+        """Make every string storable as UTF-8; the number of rows changed.
+
+        Bytes that were not UTF-8 in a record's other fields or in a file name reach Python as
+        lone surrogates (``surrogateescape``), which Arrow refuses. Such a row's meta is
+        rewritten with ``\\u`` escapes (JSON that loads back to the same strings), its other
+        strings with backslash escapes, and it gets a ``decode`` error finding. Only called
+        when building the table failed, so clean shards pay nothing.
+        """
+        changed: set[int] = set()
+        for values in (self.item_id, self.source, self.uri, self.media_type, self.sha256):
+            for row, value in enumerate(values):
+                if not _encodable(value):
+                    values[row] = value.encode("utf-8", "backslashreplace").decode("utf-8")
+                    changed.add(row)
+        for row, value in enumerate(self.meta):
+            if not _encodable(value):
+                self.meta[row] = json.dumps(json.loads(value), separators=(",", ":"), default=str)
+                changed.add(row)
+        for row in sorted(changed):
+            message = "bytes that are not UTF-8 in the item's fields or name; stored escaped"
+            self.findings.append(
+                error_finding(self.item_id[row], "decode", message, detector=self.read_detector)
+            )
+        return len(changed)
+
+    def columns(self) -> list[list[Any]]:
+        """In ``ITEM_SCHEMA`` order, without the shard column."""
+        return [
+            self.item_id,
+            self.source,
+            self.uri,
+            self.media_type,
+            self.sha256,
+            self.size,
+            self.meta,
+        ]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: a column filler adds every item of a shard to the columns and yields the items a detector
+#: wants, and ``None`` every ``PROGRESS_ROWS`` rows or so, so the caller can report progress.
+Filler = Callable[[ShardSpec, ReadLimits, Wants, ItemColumns], Iterator[Item | None]]
+PROGRESS_ROWS = 256
+
+
+def fill_from_reads(
+    reads: Iterator[Read], wants: Wants, columns: ItemColumns
+) -> Iterator[Item | None]:
+    """The generic filler: every item is built by the format's reader."""
+    for read in reads:
+        item = columns.add_read(read)
+        if item.loader is not None and wants(item.media_type):
+            yield item
+        elif not len(columns) % PROGRESS_ROWS:
+            yield None
