@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.license import fulltext
 from clearance.detectors.license.textmatch import anchors
 from clearance.detectors.license.textmatch import index as license_index
-from clearance.detectors.license.textmatch.match import TextMatch, find
+from clearance.detectors.license.textmatch.match import TextMatch
 from clearance.licenses.expressions import normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -40,7 +42,14 @@ _LINE_START = re.compile(r"^[\s#*/;!>|+-]*$")
 MENTION_WEIGHT = 0.5
 #: confidence of a clean match that is the item's only content
 WHOLE_ITEM = 0.6
+#: a catch-all reference ("dual licensed", "see the license file": ScanCode's
+#: unknown-license-reference and other generic keys) beside a specific license asserted in the
+#: same item most likely points at that license: a clue, under the asserted threshold (0.5).
+GENERIC_BESIDE_SPECIFIC = 0.4
+ASSERTED = 0.5
 _WORDY = re.compile(r"[^\W_]")
+_ID_SPLIT = re.compile(r"[\s()]+")
+_OPERATORS = frozenset({"and", "or", "with"})
 
 
 @register
@@ -59,13 +68,16 @@ class LicenseTextDetector(Detector):
         self._index = license_index.load()
         self._anchors = anchors.byte_anchors(self._index.anchors)
         self._wide_anchors = any(not a.isascii() for a in self._index.anchors)
+        self._generic = {key.lower() for key in self._index.generic}
 
     def detect(self, item: Item) -> Iterator[Finding]:
         if not self._may_match(item):
             return
         text = item.text
-        for found in find(text, self._index):
-            yield self._finding(item, text, found)
+        findings = [
+            self._finding(item, text, found) for found in fulltext.matches(item, self._index)
+        ]
+        yield from self._demote_generic(findings)
 
     def _may_match(self, item: Item) -> bool:
         data = item.data
@@ -77,6 +89,36 @@ class LicenseTextDetector(Detector):
             return False
         # Words with non-ASCII letters ("ライセンス") are anchors too; decode and look.
         return not self._index.anchors.isdisjoint(license_index.words(item.text))
+
+    def _is_generic(self, expression: str) -> bool:
+        ids = [w for w in _ID_SPLIT.split(expression) if w and w.lower() not in _OPERATORS]
+        return bool(ids) and all(i.lower() in self._generic for i in ids)
+
+    def _demote_generic(self, findings: list[Finding]) -> list[Finding]:
+        """Generic references become clues when a specific license is asserted beside them
+        (a generic full text or notice, such as a proprietary notice, stays as it is)."""
+        specific = [
+            f.value for f in findings if f.confidence >= ASSERTED and not self._is_generic(f.value)
+        ]
+        if not specific:
+            return findings
+        out = []
+        for f in findings:
+            kind = f.rule.split("/")[1]
+            if (
+                kind in ("reference", "tag")
+                and f.confidence > GENERIC_BESIDE_SPECIFIC
+                and self._is_generic(f.value)
+            ):
+                note = f"a generic reference beside {specific[0]} in the same item: a clue"
+                f = replace(
+                    f,
+                    confidence=GENERIC_BESIDE_SPECIFIC,
+                    rule=f"{f.rule}/generic",
+                    evidence=f"{f.evidence}  [{note}]",
+                )
+            out.append(f)
+        return out
 
     def _finding(self, item: Item, text: str, found: TextMatch) -> Finding:
         match = found.match
