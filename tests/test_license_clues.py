@@ -210,3 +210,34 @@ def test_a_generic_reference_alone_is_left_as_it_is() -> None:
     assert not alone.rule.endswith("/generic") and alone.confidence >= ASSERTED
     beside = _scan("Licensed under the MIT License.\n" + line)
     assert _asserted(beside) == {"MIT"}
+
+
+# --- Creative Commons ports named by URL -------------------------------------------------
+
+
+def test_a_cc_notice_with_a_port_url_is_the_ported_license_for_both_detectors() -> None:
+    # ScanCode's rule for this notice says CC-BY-3.0; the URL and the words name the US port,
+    # a different legal text (SPDX CC-BY-3.0-US).
+    text = (
+        'This work is licensed under a <a href="http://creativecommons.org/licenses/by/3.0/us/">'
+        "Creative Commons Attribution 3.0 United States License</a>.\n"
+    )
+    findings = _scan(text, "page.html")
+    assert _asserted(findings) == {"CC-BY-3.0-US"}
+    (notice,) = _by(findings, "license-text")
+    assert "the port its URL names" in notice.evidence
+
+
+def test_the_cc_boilerplate_visit_line_declares_the_license() -> None:
+    text = (
+        "This work is licensed under the Creative Commons Attribution 4.0 International License."
+        " To view a copy of this license, visit http://creativecommons.org/licenses/by/4.0/.\n"
+    )
+    (url,) = _by(_scan(text, "README"), "cc-url")
+    assert (url.value, url.rule) == ("CC-BY-4.0", "cc-url/mention")
+    assert _asserted(_scan(text, "README")) == {"CC-BY-4.0"}
+
+
+def test_an_unported_cc_notice_stays_unported() -> None:
+    text = "Licensed under CC BY-SA 3.0: https://creativecommons.org/licenses/by-sa/3.0/\n"
+    assert _asserted(_scan(text)) == {"CC-BY-SA-3.0"}

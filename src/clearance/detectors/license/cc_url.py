@@ -27,7 +27,7 @@ from clearance.licenses.expressions import normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
-_URL = re.compile(
+CC_URL = re.compile(
     r"""(?:https?:)?//(?:www\.|i\.)?(?:creativecommons\.org|licensebuttons\.net)/
     (?:
       (?:licenses|l)/(?P<elements>by(?:-(?:nc|nd|sa))*|nc(?:-sa)?|nd(?:-nc)?|sa)
@@ -55,10 +55,12 @@ UNKNOWN_LICENSE = "LicenseRef-scancode-unknown-license-reference"
 #: comment): the same test as ``license-text`` applies to short references.
 _DECLARING = re.compile(
     r"(?:under|licen[cs]ed?|released|distributed|available|terms|subject to|covered by|"
-    r"governed by|dedicated|waived?|copyright|©|rights|see|at|via|per|[:=(\[])"
-    r"(?:\W+(?:a|an|the|this|its))?\W*$",
+    r"governed by|dedicated|waived?|copyright|©|rights|see|at|via|per|visit|go to|refer to|"
+    r"[:=(\[])(?:\W+(?:a|an|the|this|its))?\W*$",
     re.IGNORECASE,
 )
+#: the line so far speaks of a license ("To view a copy of this license, visit ...")
+_LICENSING = re.compile(r"licen[cs]|copyright|©|rights reserved|dedicat|waive", re.IGNORECASE)
 _LINE_START = re.compile(r"^[\s#*/;!>|+\-]*$")
 _SEE_ALSO = re.compile(r"\b(?:see also|e\.g\.|such as|like|compare|cf\.|vs\.?)\W*$", re.IGNORECASE)
 #: a license name right before the URL ("Photo: J. Doe, CC BY 2.0, https://...")
@@ -82,7 +84,7 @@ class CreativeCommonsUrlDetector(Detector):
         if not item.may_contain(_MARKERS):
             return
         text = item.text
-        for match in _URL.finditer(text):
+        for match in CC_URL.finditer(text):
             spdx, note = cc_license_id(match)
             declared = _is_declaration(text, match.start(), match.group(0))
             container = fulltext.containing_text(item, match.start(), match.end())
@@ -118,7 +120,7 @@ class CreativeCommonsUrlDetector(Detector):
 def cc_url_to_spdx(url: str) -> str | None:
     """The SPDX id of a Creative Commons license or tool URL; None when it is not one, or
     names a port the SPDX list does not have."""
-    match = _URL.search(url)
+    match = CC_URL.search(url)
     if match is None:
         return None
     spdx, note = cc_license_id(match)
@@ -160,4 +162,9 @@ def _in_prose(text: str, start: int) -> bool:
     before = _TAG.sub(" ", _MARKUP.sub("", text[max(line_start, start - 120) : start]))
     if _SEE_ALSO.search(before):
         return True
-    return not (_LINE_START.match(before) or _DECLARING.search(before) or _NAMED.search(before))
+    return not (
+        _LINE_START.match(before)
+        or _DECLARING.search(before)
+        or _NAMED.search(before)
+        or _LICENSING.search(before)
+    )

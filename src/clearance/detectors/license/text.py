@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from clearance.detectors.base import Detector, DetectorContext, register
 from clearance.detectors.license import fulltext
+from clearance.detectors.license.cc_url import CC_URL, cc_license_id
 from clearance.detectors.license.textmatch import anchors
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch
@@ -50,6 +51,7 @@ ASSERTED = 0.5
 _WORDY = re.compile(r"[^\W_]")
 _ID_SPLIT = re.compile(r"[\s()]+")
 _OPERATORS = frozenset({"and", "or", "with"})
+_UNPORTED_CC = re.compile(r"CC-[A-Z]+(?:-[A-Z]+)*-\d\.\d")
 
 
 @register
@@ -145,10 +147,15 @@ class LicenseTextDetector(Detector):
         if len(snippet) > EVIDENCE_CHARS:
             snippet = snippet[: EVIDENCE_CHARS - 3] + "..."
         note = f"{ref.name}: {match.coverage:.0%} of the reference found, {match.added:.0%} added"
+        value = parsed.expression
+        ported = _cc_port(value, text[found.start : found.end])
+        if ported:
+            note += f"; {ported}: the port its URL names"
+            value = ported
         return self.finding(
             item,
             kind="license",
-            value=parsed.expression,
+            value=value,
             confidence=round(confidence, 3),
             rule=rule,
             evidence=f"{snippet}  [{note}]",
@@ -169,3 +176,20 @@ def _mentioned_in_prose(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 80) : start]
     return not (_LINE_START.match(before) or _DECLARING.search(before))
+
+
+def _cc_port(expression: str, matched: str) -> str | None:
+    """The ported CC license (``CC-BY-3.0-US``) a match of the unported one names by URL.
+
+    ScanCode's rules map several port URLs to the unported license ("Creative Commons
+    Attribution 3.0 United States License" with ``/licenses/by/3.0/us/`` as CC-BY-3.0); the
+    port is a different legal text, and ``cc-url`` reports it, so both agree on it here.
+    """
+    if not _UNPORTED_CC.fullmatch(expression) or "creativecommons" not in matched.lower():
+        return None
+    ports = set()
+    for url in CC_URL.finditer(matched):
+        spdx, note = cc_license_id(url)
+        if not note and spdx.startswith(expression + "-"):
+            ports.add(spdx)
+    return ports.pop() if len(ports) == 1 else None
