@@ -241,3 +241,30 @@ def test_the_cc_boilerplate_visit_line_declares_the_license() -> None:
 def test_an_unported_cc_notice_stays_unported() -> None:
     text = "Licensed under CC BY-SA 3.0: https://creativecommons.org/licenses/by-sa/3.0/\n"
     assert _asserted(_scan(text)) == {"CC-BY-SA-3.0"}
+
+
+# --- a CC URL that names one option of a dual license --------------------------------------
+
+
+def test_a_cc_url_in_a_dual_license_notice_is_one_option_not_a_second_license() -> None:
+    # the Wikimedia-style "GFDL or CC-BY-SA-3.0" licensing line of a media file page
+    text = (
+        "<p>File: Map_of_Europe.svg. Licensing: GFDL (http://www.gnu.org/copyleft/fdl.html) or"
+        " CC-BY-SA-3.0 (http://creativecommons.org/licenses/by-sa/3.0/), at your choice.</p>\n"
+    )
+    findings = _scan(text, "file-page.html")
+    (url,) = _by(findings, "cc-url")
+    assert (url.value, url.rule) == ("CC-BY-SA-3.0", "cc-url/in-license-choice")
+    assert url.confidence < ASSERTED and "GFDL-1.1-or-later OR CC-BY-SA-3.0" in url.evidence
+    assert _asserted(findings) == {"GFDL-1.1-or-later OR CC-BY-SA-3.0"}
+
+
+def test_a_cc_url_beside_a_dual_license_notice_still_counts() -> None:
+    text = (
+        "Licensed under either of Apache License, Version 2.0 or MIT license at your option.\n\n"
+        "The artwork in assets/ is licensed under https://creativecommons.org/licenses/by/4.0/\n"
+    )
+    findings = _scan(text, "README.md")
+    assert "CC-BY-4.0" in _asserted(findings)
+    (url,) = _by(findings, "cc-url")
+    assert url.rule == "cc-url/mention"

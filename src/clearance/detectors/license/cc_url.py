@@ -10,6 +10,9 @@ policy's ``min_license_confidence``), as clues that a person may look at:
 
 * a URL for a license the SPDX list does not have (``licenses/sa/2.0/``: no such unported
   license), reported as ``LicenseRef-scancode-unknown-license-reference``;
+* a URL inside a license notice that offers it as one option of a choice ("dual-licensed
+  under CC0 and the MIT license ... see https://creativecommons.org/publicdomain/zero/1.0/"):
+  the notice's ``CC0-1.0 OR MIT`` says it, the URL alone would AND CC0-1.0 onto it;
 * a URL inside a full license text (the GPL Cooperation Commitment ends with the CC-BY-SA-4.0
   URL of its own wording): part of that text, not the item's license (see ``fulltext.py``);
 * a URL in running prose with no declaring words before it on its line ("see also", a list of
@@ -95,6 +98,9 @@ class CreativeCommonsUrlDetector(Detector):
             elif container is not None:
                 note = container.note()
                 confidence, rule = CONFIDENCE_IN_LICENSE_TEXT, "cc-url/in-license-text"
+            elif choice := fulltext.containing_choice(item, match.start(), match.end(), spdx):
+                note = f"one option of {choice.expression} ({choice.reference}), not a license"
+                confidence, rule = CONFIDENCE_IN_LICENSE_TEXT, "cc-url/in-license-choice"
             elif note:
                 confidence, rule = CONFIDENCE_UNKNOWN_PORT, "cc-url/unknown-port"
             elif declared:

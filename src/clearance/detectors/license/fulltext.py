@@ -13,6 +13,7 @@ default), so asking costs nothing when both detectors run.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from clearance.model.item import Item
 
 _MEMO: weakref.WeakKeyDictionary[Item, tuple[TextMatch, ...]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+_ID_SPLIT = re.compile(r"[\s()]+")
 
 
 def matches(item: Item, index: license_index.LicenseIndex | None = None) -> tuple[TextMatch, ...]:
@@ -64,4 +66,18 @@ def containing_text(item: Item, start: int, end: int) -> Container | None:
         if found.start < start and end <= found.end:
             expression = normalise_expression(match.ref.expression).expression
             return Container(expression, match.ref.name)
+    return None
+
+
+def containing_choice(item: Item, start: int, end: int, spdx: str) -> Container | None:
+    """A license match (a notice, reference or text) around ``[start, end)`` whose expression
+    offers ``spdx`` as one option of a choice ("dual-licensed under CC0 and the MIT license.
+    ... see https://creativecommons.org/publicdomain/zero/1.0/" is CC0-1.0 OR MIT): the URL
+    names one option, it does not add a license. None when there is no such match."""
+    for found in matches(item):
+        if found.match.status == "partial" or not (found.start < start and end <= found.end):
+            continue
+        expression = normalise_expression(found.match.ref.expression).expression
+        if " OR " in expression and spdx in _ID_SPLIT.split(expression):
+            return Container(expression, found.match.ref.name)
     return None
