@@ -14,7 +14,6 @@ default), so asking costs nothing when both detectors run.
 from __future__ import annotations
 
 import re
-import threading
 import weakref
 from dataclasses import dataclass
 
@@ -24,20 +23,16 @@ from clearance.licenses.expressions import normalise_expression
 from clearance.model.item import Item
 
 _MEMO: weakref.WeakKeyDictionary[Item, tuple[TextMatch, ...]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
 _ID_SPLIT = re.compile(r"[\s()]+")
 
 
 def matches(item: Item, index: license_index.LicenseIndex | None = None) -> tuple[TextMatch, ...]:
-    """``find(item.text)`` against the installed index, once per item (memoised weakly)."""
-    with _LOCK:
-        cached = _MEMO.get(item)
-    if cached is not None:
-        return cached
-    found = tuple(find(item.text, index or license_index.load()))
-    with _LOCK:
-        _MEMO[item] = found
-    return found
+    """``find(item.text)`` against the installed index, once per item (memoised weakly; two
+    threads asking at once at worst both compute it)."""
+    cached = _MEMO.get(item)
+    if cached is None:
+        cached = _MEMO[item] = tuple(find(item.text, index or license_index.load()))
+    return cached
 
 
 @dataclass(frozen=True)

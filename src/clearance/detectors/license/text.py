@@ -71,6 +71,7 @@ class LicenseTextDetector(Detector):
         self._anchors = anchors.byte_anchors(self._index.anchors)
         self._wide_anchors = any(not a.isascii() for a in self._index.anchors)
         self._generic = {key.lower() for key in self._index.generic}
+        self._generic_cache: dict[str, bool] = {}
 
     def detect(self, item: Item) -> Iterator[Finding]:
         if not self._may_match(item):
@@ -93,24 +94,34 @@ class LicenseTextDetector(Detector):
         return not self._index.anchors.isdisjoint(license_index.words(item.text))
 
     def _is_generic(self, expression: str) -> bool:
-        ids = [w for w in _ID_SPLIT.split(expression) if w and w.lower() not in _OPERATORS]
-        return bool(ids) and all(i.lower() in self._generic for i in ids)
+        known = self._generic_cache.get(expression)
+        if known is None:
+            ids = [w for w in _ID_SPLIT.split(expression) if w and w.lower() not in _OPERATORS]
+            known = bool(ids) and all(i.lower() in self._generic for i in ids)
+            self._generic_cache[expression] = known
+        return known
 
     def _demote_generic(self, findings: list[Finding]) -> list[Finding]:
         """Generic references become clues when a specific license is asserted beside them
         (a generic full text or notice, such as a proprietary notice, stays as it is)."""
+        if len(findings) < 2:
+            return findings
+        generic = [self._is_generic(f.value) for f in findings]
+        if not any(generic):
+            return findings
         specific = [
-            f.value for f in findings if f.confidence >= ASSERTED and not self._is_generic(f.value)
+            f.value
+            for f, g in zip(findings, generic, strict=True)
+            if not g and f.confidence >= ASSERTED
         ]
         if not specific:
             return findings
         out = []
-        for f in findings:
-            kind = f.rule.split("/")[1]
+        for f, g in zip(findings, generic, strict=True):
             if (
-                kind in ("reference", "tag")
+                g
                 and f.confidence > GENERIC_BESIDE_SPECIFIC
-                and self._is_generic(f.value)
+                and f.rule.split("/")[1] in ("reference", "tag")
             ):
                 note = f"a generic reference beside {specific[0]} in the same item: a clue"
                 f = replace(
@@ -185,7 +196,9 @@ def _cc_port(expression: str, matched: str) -> str | None:
     Attribution 3.0 United States License" with ``/licenses/by/3.0/us/`` as CC-BY-3.0); the
     port is a different legal text, and ``cc-url`` reports it, so both agree on it here.
     """
-    if not _UNPORTED_CC.fullmatch(expression) or "creativecommons" not in matched.lower():
+    if not expression.startswith("CC-") or not _UNPORTED_CC.fullmatch(expression):
+        return None
+    if "creativecommons" not in matched.lower():
         return None
     ports = set()
     for url in CC_URL.finditer(matched):
