@@ -78,7 +78,7 @@ _TAG = re.compile(r"<[^<>]*>")
 @register
 class CreativeCommonsUrlDetector(Detector):
     name = "cc-url"
-    version = "1.0"
+    version = "1.1"
     description = "Creative Commons license links and badges (elements, version, port)"
     media_types = ("text-like",)
     time_budget_s = 5.0

@@ -43,7 +43,7 @@ _ID_SPLIT = re.compile(r"([\s()]+)")
 @register
 class SpdxTagDetector(Detector):
     name = "spdx-tag"
-    version = "1.0"
+    version = "1.1"
     description = "SPDX-License-Identifier tags, normalised with license-expression"
     media_types = ("text-like",)
     time_budget_s = 5.0

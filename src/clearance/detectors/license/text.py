@@ -57,7 +57,7 @@ _UNPORTED_CC = re.compile(r"CC-[A-Z]+(?:-[A-Z]+)*-\d\.\d")
 @register
 class LicenseTextDetector(Detector):
     name = "license-text"
-    version = "1.1"
+    version = "1.2"
     description = (
         "license texts, notices, references and tags (ScanCode LicenseDB references, "
         "our matcher); modified and partial texts reported as such"
