@@ -51,7 +51,7 @@ def _tags(text: str, media_type: str = "text/plain") -> list[tuple[str, str, flo
         ),
         (
             "SPDX-License-Identifier: Acme-Proprietary-1.0",
-            [("Acme-Proprietary-1.0", "spdx-tag/unknown-license", 0.5, 1)],
+            [("LicenseRef-scancode-unknown-spdx", "spdx-tag/unknown-license", 0.4, 1)],
         ),
         ("SPDX-License-Identifier: MIT AND (", [("MIT AND (", "spdx-tag/unparseable", 0.2, 1)]),
         ("SPDX-License-Identifier:", [("", "spdx-tag/unparseable", 0.2, 1)]),

@@ -48,12 +48,12 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     info = json.loads((tmp_path / "run" / "run.json").read_text())
     assert info["status"] == "complete"
     assert info["detectors"] == {
-        "cc-url": "1.0",
+        "cc-url": "1.1",
         "copyright": "1.1",
         "exact-duplicate": "1.0",
-        "license-text": "1.1",
+        "license-text": "1.2",
         "package-license": "1.0",
-        "spdx-tag": "1.0",
+        "spdx-tag": "1.1",
     }
     assert info["counts"]["items"] == 39 and info["counts"]["errors"] == 2
     assert set(info["timings"]) == {"plan_s", "scan_s", "run_detectors_s", "total_s"}

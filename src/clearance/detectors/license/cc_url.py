@@ -5,7 +5,18 @@ href="https://creativecommons.org/licenses/by-nc/4.0/">`` or a badge image from
 ``i.creativecommons.org/l/by-sa/3.0/de/88x31.png``. The URL pins the exact license (elements,
 version, port), which matters: CC-BY-3.0-DE is a different legal text from CC-BY-3.0. A link
 marked ``rel="license"`` (or a badge) declares the page's own license; a bare URL in prose may
-only mention one, so it gets a lower confidence.
+only mention one, so it gets a lower confidence. Under the asserted threshold (0.5, the
+policy's ``min_license_confidence``), as clues that a person may look at:
+
+* a URL for a license the SPDX list does not have (``licenses/sa/2.0/``: no such unported
+  license), reported as ``LicenseRef-scancode-unknown-license-reference``;
+* a URL inside a license notice that offers it as one option of a choice ("dual-licensed
+  under CC0 and the MIT license ... see https://creativecommons.org/publicdomain/zero/1.0/"):
+  the notice's ``CC0-1.0 OR MIT`` says it, the URL alone would AND CC0-1.0 onto it;
+* a URL inside a full license text (the GPL Cooperation Commitment ends with the CC-BY-SA-4.0
+  URL of its own wording): part of that text, not the item's license (see ``fulltext.py``);
+* a URL in running prose with no declaring words before it on its line ("see also", a list of
+  links, "licenses such as ..."): it mentions a license rather than granting one.
 """
 
 from __future__ import annotations
@@ -14,11 +25,12 @@ import re
 from collections.abc import Iterator
 
 from clearance.detectors.base import Detector, register
+from clearance.detectors.license import fulltext
 from clearance.licenses.expressions import normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
-_URL = re.compile(
+CC_URL = re.compile(
     r"""(?:https?:)?//(?:www\.|i\.)?(?:creativecommons\.org|licensebuttons\.net)/
     (?:
       (?:licenses|l)/(?P<elements>by(?:-(?:nc|nd|sa))*|nc(?:-sa)?|nd(?:-nc)?|sa)
@@ -36,12 +48,37 @@ _NOT_PORTS = {"deed", "legalcode", "rdf"}
 CONFIDENCE_DECLARED = 0.95
 CONFIDENCE_MENTION = 0.7
 CONFIDENCE_UNKNOWN_PORT = 0.5
+#: clues, under the asserted threshold (0.5)
+CONFIDENCE_IN_PROSE = 0.45
+CONFIDENCE_UNKNOWN_LICENSE = 0.4
+CONFIDENCE_IN_LICENSE_TEXT = 0.3
+UNKNOWN_LICENSE = "LicenseRef-scancode-unknown-license-reference"
+#: words before a URL on its line that make it a declaration ("licensed under", "License:",
+#: "released under the", "available under a", "©"), or a line that is nothing else (a bullet, a
+#: comment): the same test as ``license-text`` applies to short references.
+_DECLARING = re.compile(
+    r"(?:under|licen[cs]ed?|released|distributed|available|terms|subject to|covered by|"
+    r"governed by|dedicated|waived?|copyright|©|rights|see|at|via|per|visit|go to|refer to|"
+    r"[:=(\[])(?:\W+(?:a|an|the|this|its))?\W*$",
+    re.IGNORECASE,
+)
+#: the line so far speaks of a license ("To view a copy of this license, visit ...")
+_LICENSING = re.compile(r"licen[cs]|copyright|©|rights reserved|dedicat|waive", re.IGNORECASE)
+_LINE_START = re.compile(r"^[\s#*/;!>|+\-]*$")
+_SEE_ALSO = re.compile(r"\b(?:see also|e\.g\.|such as|like|compare|cf\.|vs\.?)\W*$", re.IGNORECASE)
+#: a license name right before the URL ("Photo: J. Doe, CC BY 2.0, https://...")
+_NAMED = re.compile(
+    r"(?:\bcc[- ](?:by|zero|0|pdm)\b|creative\s+commons)[\w.\- ]*\W*$", re.IGNORECASE
+)
+#: markup between the words and the URL: ``<a href="``, ``[CC BY 4.0](``; other tags
+_MARKUP = re.compile(r"""(?:<a\b[^>]*?\bhref\s*=\s*["']?|\[[^\]]*\]\(|<)\s*$""", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
 
 
 @register
 class CreativeCommonsUrlDetector(Detector):
     name = "cc-url"
-    version = "1.0"
+    version = "1.1"
     description = "Creative Commons license links and badges (elements, version, port)"
     media_types = ("text-like",)
     time_budget_s = 5.0
@@ -50,13 +87,27 @@ class CreativeCommonsUrlDetector(Detector):
         if not item.may_contain(_MARKERS):
             return
         text = item.text
-        for match in _URL.finditer(text):
+        for match in CC_URL.finditer(text):
             spdx, note = cc_license_id(match)
             declared = _is_declaration(text, match.start(), match.group(0))
-            if note:
+            container = fulltext.containing_text(item, match.start(), match.end())
+            if not normalise_expression(spdx).ok:
+                note = f"{spdx} is not on the SPDX list"
+                spdx = UNKNOWN_LICENSE
+                confidence, rule = CONFIDENCE_UNKNOWN_LICENSE, "cc-url/unknown-license"
+            elif container is not None:
+                note = container.note()
+                confidence, rule = CONFIDENCE_IN_LICENSE_TEXT, "cc-url/in-license-text"
+            elif choice := fulltext.containing_choice(item, match.start(), match.end(), spdx):
+                note = f"one option of {choice.expression} ({choice.reference}), not a license"
+                confidence, rule = CONFIDENCE_IN_LICENSE_TEXT, "cc-url/in-license-choice"
+            elif note:
                 confidence, rule = CONFIDENCE_UNKNOWN_PORT, "cc-url/unknown-port"
             elif declared:
                 confidence, rule = CONFIDENCE_DECLARED, "cc-url/declared"
+            elif _in_prose(text, match.start()):
+                note = "mentioned in prose, no declaring words before it"
+                confidence, rule = CONFIDENCE_IN_PROSE, "cc-url/mention-in-prose"
             else:
                 confidence, rule = CONFIDENCE_MENTION, "cc-url/mention"
             yield self.finding(
@@ -75,7 +126,7 @@ class CreativeCommonsUrlDetector(Detector):
 def cc_url_to_spdx(url: str) -> str | None:
     """The SPDX id of a Creative Commons license or tool URL; None when it is not one, or
     names a port the SPDX list does not have."""
-    match = _URL.search(url)
+    match = CC_URL.search(url)
     if match is None:
         return None
     spdx, note = cc_license_id(match)
@@ -108,3 +159,18 @@ def _is_declaration(text: str, start: int, url: str) -> bool:
         return False
     tag_end = text.find(">", start)
     return bool(_DECLARATION.search(text[tag_start : tag_end if tag_end > 0 else start + 300]))
+
+
+def _in_prose(text: str, start: int) -> bool:
+    """True when the words before the URL on its line (markup aside) neither declare a license
+    nor are empty, or when they only cite it ("see also", "such as")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _TAG.sub(" ", _MARKUP.sub("", text[max(line_start, start - 120) : start]))
+    if _SEE_ALSO.search(before):
+        return True
+    return not (
+        _LINE_START.match(before)
+        or _DECLARING.search(before)
+        or _NAMED.search(before)
+        or _LICENSING.search(before)
+    )

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.license import fulltext
+from clearance.detectors.license.cc_url import CC_URL, cc_license_id
 from clearance.detectors.license.textmatch import anchors
 from clearance.detectors.license.textmatch import index as license_index
-from clearance.detectors.license.textmatch.match import TextMatch, find
+from clearance.detectors.license.textmatch.match import TextMatch
 from clearance.licenses.expressions import normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -40,13 +43,21 @@ _LINE_START = re.compile(r"^[\s#*/;!>|+-]*$")
 MENTION_WEIGHT = 0.5
 #: confidence of a clean match that is the item's only content
 WHOLE_ITEM = 0.6
+#: a catch-all reference ("dual licensed", "see the license file": ScanCode's
+#: unknown-license-reference and other generic keys) beside a specific license asserted in the
+#: same item most likely points at that license: a clue, under the asserted threshold (0.5).
+GENERIC_BESIDE_SPECIFIC = 0.4
+ASSERTED = 0.5
 _WORDY = re.compile(r"[^\W_]")
+_ID_SPLIT = re.compile(r"[\s()]+")
+_OPERATORS = frozenset({"and", "or", "with"})
+_UNPORTED_CC = re.compile(r"CC-[A-Z]+(?:-[A-Z]+)*-\d\.\d")
 
 
 @register
 class LicenseTextDetector(Detector):
     name = "license-text"
-    version = "1.1"
+    version = "1.2"
     description = (
         "license texts, notices, references and tags (ScanCode LicenseDB references, "
         "our matcher); modified and partial texts reported as such"
@@ -59,13 +70,17 @@ class LicenseTextDetector(Detector):
         self._index = license_index.load()
         self._anchors = anchors.byte_anchors(self._index.anchors)
         self._wide_anchors = any(not a.isascii() for a in self._index.anchors)
+        self._generic = {key.lower() for key in self._index.generic}
+        self._generic_cache: dict[str, bool] = {}
 
     def detect(self, item: Item) -> Iterator[Finding]:
         if not self._may_match(item):
             return
         text = item.text
-        for found in find(text, self._index):
-            yield self._finding(item, text, found)
+        findings = [
+            self._finding(item, text, found) for found in fulltext.matches(item, self._index)
+        ]
+        yield from self._demote_generic(findings)
 
     def _may_match(self, item: Item) -> bool:
         data = item.data
@@ -77,6 +92,46 @@ class LicenseTextDetector(Detector):
             return False
         # Words with non-ASCII letters ("ライセンス") are anchors too; decode and look.
         return not self._index.anchors.isdisjoint(license_index.words(item.text))
+
+    def _is_generic(self, expression: str) -> bool:
+        known = self._generic_cache.get(expression)
+        if known is None:
+            ids = [w for w in _ID_SPLIT.split(expression) if w and w.lower() not in _OPERATORS]
+            known = bool(ids) and all(i.lower() in self._generic for i in ids)
+            self._generic_cache[expression] = known
+        return known
+
+    def _demote_generic(self, findings: list[Finding]) -> list[Finding]:
+        """Generic references become clues when a specific license is asserted beside them
+        (a generic full text or notice, such as a proprietary notice, stays as it is)."""
+        if len(findings) < 2:
+            return findings
+        generic = [self._is_generic(f.value) for f in findings]
+        if not any(generic):
+            return findings
+        specific = [
+            f.value
+            for f, g in zip(findings, generic, strict=True)
+            if not g and f.confidence >= ASSERTED
+        ]
+        if not specific:
+            return findings
+        out = []
+        for f, g in zip(findings, generic, strict=True):
+            if (
+                g
+                and f.confidence > GENERIC_BESIDE_SPECIFIC
+                and f.rule.split("/")[1] in ("reference", "tag")
+            ):
+                note = f"a generic reference beside {specific[0]} in the same item: a clue"
+                f = replace(
+                    f,
+                    confidence=GENERIC_BESIDE_SPECIFIC,
+                    rule=f"{f.rule}/generic",
+                    evidence=f"{f.evidence}  [{note}]",
+                )
+            out.append(f)
+        return out
 
     def _finding(self, item: Item, text: str, found: TextMatch) -> Finding:
         match = found.match
@@ -103,10 +158,15 @@ class LicenseTextDetector(Detector):
         if len(snippet) > EVIDENCE_CHARS:
             snippet = snippet[: EVIDENCE_CHARS - 3] + "..."
         note = f"{ref.name}: {match.coverage:.0%} of the reference found, {match.added:.0%} added"
+        value = parsed.expression
+        ported = _cc_port(value, text[found.start : found.end])
+        if ported:
+            note += f"; {ported}: the port its URL names"
+            value = ported
         return self.finding(
             item,
             kind="license",
-            value=parsed.expression,
+            value=value,
             confidence=round(confidence, 3),
             rule=rule,
             evidence=f"{snippet}  [{note}]",
@@ -127,3 +187,22 @@ def _mentioned_in_prose(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, start - 80) : start]
     return not (_LINE_START.match(before) or _DECLARING.search(before))
+
+
+def _cc_port(expression: str, matched: str) -> str | None:
+    """The ported CC license (``CC-BY-3.0-US``) a match of the unported one names by URL.
+
+    ScanCode's rules map several port URLs to the unported license ("Creative Commons
+    Attribution 3.0 United States License" with ``/licenses/by/3.0/us/`` as CC-BY-3.0); the
+    port is a different legal text, and ``cc-url`` reports it, so both agree on it here.
+    """
+    if not expression.startswith("CC-") or not _UNPORTED_CC.fullmatch(expression):
+        return None
+    if "creativecommons" not in matched.lower():
+        return None
+    ports = set()
+    for url in CC_URL.finditer(matched):
+        spdx, note = cc_license_id(url)
+        if not note and spdx.startswith(expression + "-"):
+            ports.add(spdx)
+    return ports.pop() if len(ports) == 1 else None

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from clearance.detectors.license.textmatch import anchors as anchor_words
 from clearance.detectors.license.textmatch import refdata
 
-INDEX_VERSION = "13"
+INDEX_VERSION = "14"
 NGRAM = 5
 #: rules shorter than this many words are too weak alone ("GPL", "MIT"): they match only an
 #: item that is nothing else (a bare "WTFPL" file), unless they carry a version ("GPLv2+",
@@ -218,6 +218,8 @@ class LicenseIndex:
     ref_words: I64
     #: words one of which every reference holds (see ``anchors.py``)
     anchors: frozenset[str] = frozenset()
+    #: SPDX ids of catch-all keys ("some license, not said which"; ``refdata.generic_keys``)
+    generic: frozenset[str] = frozenset()
 
     @property
     def ref_expression(self) -> I64:
@@ -269,7 +271,11 @@ class LicenseIndex:
         return self.ref_hashes[self.ref_offsets[ref] : self.ref_offsets[ref + 1]]
 
 
-def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> LicenseIndex:
+def build(
+    references: Iterable[refdata.Reference],
+    spdx: dict[str, str],
+    generic: frozenset[str] = frozenset(),
+) -> LicenseIndex:
     """Compile references into an index (run once per data version; see ``load``)."""
     vocab: dict[str, int] = {}
     refs: list[RefInfo] = []
@@ -344,6 +350,7 @@ def build(references: Iterable[refdata.Reference], spdx: dict[str, str]) -> Lice
         ref_full=np.array(fulls, dtype=np.uint64),
         ref_words=words_per_ref,
         anchors=anchor_words.choose(anchored, words(" ".join([*spdx, *spdx.values()]))),
+        generic=generic,
     )
 
 
@@ -379,6 +386,7 @@ def save(index: LicenseIndex, folder: Path) -> None:
         "refs": [list(vars(r).values()) for r in index.refs],
         "short": sorted(index.short),
         "anchors": sorted(index.anchors),
+        "generic": sorted(index.generic),
     }
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
 
@@ -398,6 +406,7 @@ def read(folder: Path) -> LicenseIndex:
         refs=[RefInfo(*row) for row in meta["refs"]],
         short=short,
         anchors=frozenset(meta["anchors"]),
+        generic=frozenset(meta.get("generic", ())),
         **arrays,
     )
 
@@ -416,7 +425,7 @@ def load() -> LicenseIndex:
     """The index for the installed data, built and cached on first use (atomically)."""
     folder = cache_dir() / f"license-index-{refdata.data_label()}-v{INDEX_VERSION}"
     if not (folder / "meta.json").exists():
-        index = build(refdata.references(), refdata.spdx_keys())
+        index = build(refdata.references(), refdata.spdx_keys(), refdata.generic_keys())
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
         save(index, staging)

@@ -161,6 +161,21 @@ def spdx_keys(root: Path | None = None) -> dict[str, str]:
     return table
 
 
+@cache
+def generic_keys(root: Path | None = None) -> frozenset[str]:
+    """SPDX ids of ScanCode's catch-all keys (``is_generic`` or ``is_unknown`` in their
+    ``.LICENSE`` file: "unknown-license-reference", "other-permissive"...): they say that some
+    license applies, not which."""
+    found: set[str] = set()
+    for name, raw in files(root):
+        if name.startswith("licenses/"):
+            front, _ = split_text(raw)
+            if front.get("is_generic") is True or front.get("is_unknown") is True:
+                key = str(front.get("key", name[9:].rsplit(".", 1)[0]))
+                found.add(str(front.get("spdx_license_key") or f"LicenseRef-scancode-{key}"))
+    return frozenset(found)
+
+
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
 _OPERATORS = {"and", "or", "with"}
 
