@@ -106,6 +106,36 @@ CASES = {
         CT, None, [lic("MIT AND (", 0.5, "spdx-tag/unparseable")], "review", {"unknown-license"}
     ),
     "no license": Case(CT, None, [], "review", {"no-license"}),
+    "unknown SPDX id in a tag under a declared license": Case(
+        CT,
+        "MIT",
+        [lic("LicenseRef-scancode-unknown-spdx", 0.4, "spdx-tag/unknown-license")],
+        "review",
+        {"unresolved-license-statement"},
+        absent={"conflicting-licenses", "unknown-license"},
+    ),
+    "unparseable tag under a declared license, research": Case(
+        RO,
+        "MIT",
+        [lic("MIT AND (", 0.2, "spdx-tag/unparseable")],
+        "review",
+        {"unresolved-license-statement"},
+    ),
+    "CC URL for a license SPDX lacks, open weights": Case(
+        OW,
+        "CC0-1.0",
+        [lic("LicenseRef-scancode-unknown", 0.4, "cc-url/unknown-license")],
+        "review",
+        {"unresolved-license-statement"},
+    ),
+    "a CC URL cited in prose is only a clue": Case(
+        CT,
+        "MIT",
+        [lic("CC-BY-NC-4.0", 0.45, "cc-url/mention-in-prose")],
+        "cleared",
+        {"attribution"},
+        absent={"non-commercial", "unresolved-license-statement"},
+    ),
     "conflicting declaration": Case(
         CT,
         "MIT",
