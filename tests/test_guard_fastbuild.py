@@ -31,6 +31,7 @@ _TEXT = st.text(
         st.characters(codec="utf-8"),  # lone surrogates too (``surrogatepass``)
         st.sampled_from(list(_HARD)),
         st.sampled_from(list("ab1 .")),
+        st.characters(max_codepoint=127),  # folded 8 bytes at a time
     ),
     max_size=80,
 )
@@ -57,6 +58,12 @@ def _fold_all(texts: list[str]) -> list[bytes]:
 @given(texts=st.lists(_TEXT, max_size=6))
 def test_compiled_folding_equals_fold_bytes(texts: list[str]) -> None:
     assert kernels.available()  # numba is in the dev extra
+    assert _fold_all(texts) == [fold_bytes(t) for t in texts]
+
+
+def test_compiled_folding_of_every_ascii_byte() -> None:
+    every = "".join(map(chr, range(128)))
+    texts = [every * 3, every[::-1] * 2, every[5:] + "\u00e9" + every]
     assert _fold_all(texts) == [fold_bytes(t) for t in texts]
 
 

@@ -229,14 +229,40 @@ def _doc_grams(
     return keys[:out], owner[:out], False
 
 
+def _at_least(c: int) -> np.uint64:
+    """Added to 8 bytes below 0x80, sets the top bit of each byte that is >= ``c``."""
+    return np.uint64((0x80 - c) * 0x0101010101010101)
+
+
+_GE_0: Final = _at_least(ord("0"))
+_GE_COLON: Final = _at_least(ord("9") + 1)
+_GE_A: Final = _at_least(ord("A"))
+_GE_AFTER_Z: Final = _at_least(ord("Z") + 1)
+_GE_LOWER_A: Final = _at_least(ord("a"))
+_GE_AFTER_LOWER_Z: Final = _at_least(ord("z") + 1)
+_SPACES: Final = np.uint64(0x2020202020202020)
+
+
+def _fold8_py(x: np.uint64) -> np.uint64:
+    """``normalize._ASCII_TABLE`` on 8 ASCII bytes at once: letters and digits stay (capitals
+    lowered: + 0x20), every other byte becomes a space."""
+    upper = (x + _GE_A) & ~(x + _GE_AFTER_Z) & _HIGH
+    lower = (x + _GE_LOWER_A) & ~(x + _GE_AFTER_LOWER_Z) & _HIGH
+    digit = (x + _GE_0) & ~(x + _GE_COLON) & _HIGH
+    keep = ((upper | lower | digit) >> np.uint64(7)) * np.uint64(0xFF)
+    return ((x | (upper >> np.uint64(2))) & keep) | (_SPACES & ~keep)
+
+
 def _fold_utf8(
     data: npt.NDArray[np.uint8],
+    data_lanes: U64,
     ends: I64,
     ascii_table: npt.NDArray[np.uint8],
     cp_at: npt.NDArray[np.int32],
     cp_len: npt.NDArray[np.uint8],
     pool: npt.NDArray[np.uint8],
     out: npt.NDArray[np.uint8],
+    out_lanes: U64,
     folded_starts: I64,
     missing: npt.NDArray[np.bool_],
     d: int,
@@ -257,6 +283,13 @@ def _fold_utf8(
         if i == (ends[d - 1] if d else 0):
             folded_starts[d] = o
         while i < end:
+            if i + 8 <= end and o + 8 <= room:  # 8 ASCII bytes at a time where it can
+                x = data_lanes[i]
+                if not x & _HIGH:
+                    out_lanes[o] = _fold8(x)
+                    i += 8
+                    o += 8
+                    continue
             c = data[i]
             if c < 128:
                 if o == room:
@@ -362,6 +395,7 @@ def _sort_entries(
 
 if numba is not None:  # compiled lazily, on first call (cached on disk by numba)
     _fmix: Any = numba.njit(inline="always")(_fmix_py)
+    _fold8: Any = numba.njit(inline="always")(_fold8_py)
     _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
     _words_jit: Any = _jit(_words)
     _grams_jit: Any = _jit(_stored_grams)
@@ -370,6 +404,7 @@ if numba is not None:  # compiled lazily, on first call (cached on disk by numba
     _sort_jit: Any = _jit(_sort_entries)
 else:  # pragma: no cover
     _fmix = _fmix_py
+    _fold8 = _fold8_py
 
 
 def words(
@@ -423,7 +458,8 @@ def fold_utf8(
     at: tuple[int, int, int],
 ) -> tuple[int, int, int, int]:
     result: tuple[int, int, int, int] = _fold_jit(
-        data, ends, ascii_table, cp_at, cp_len, pool, out, folded_starts, missing, *at
+        data, lanes_of(data), ends, ascii_table, cp_at, cp_len, pool, out, lanes_of(out),
+        folded_starts, missing, *at,
     )
     return result
 
