@@ -57,6 +57,8 @@ DOCUMENTS: Final = "documents.jsonl.gz"
 MAX_DOCS_PER_KEY: Final = 32
 
 U64 = npt.NDArray[np.uint64]
+#: ``json.dumps(..., ensure_ascii=False)`` without making an encoder per document
+_JSON: Final = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def write_segment(
         packed.write(tmp)
         with gzip.open(tmp / DOCUMENTS, "wt", encoding="utf-8", compresslevel=6) as out:
             for doc in documents:
-                out.write(json.dumps(vars(doc), ensure_ascii=False) + "\n")
+                out.write(_JSON.encode(vars(doc)) + "\n")
         os.replace(tmp, index / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

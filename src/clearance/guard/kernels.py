@@ -393,6 +393,20 @@ def _sort_entries(
     return out_keys[:out], out_docs[:out]
 
 
+def _pack_records(
+    keys: U64, docs: I64, rem_bits: int, doc_bits: int, counts: I64, view: U64
+) -> None:
+    """``packed.PackedKeys.encode``: entries per bucket, and each record (the rest of its key
+    above its document) written as 8 little-endian bytes at its offset in ascending order,
+    so each overwrites the zero top bytes of the one before."""
+    shift = np.uint64(rem_bits)
+    mask = (np.uint64(1) << shift) - np.uint64(1)
+    for i in range(keys.size):
+        key = keys[i]
+        counts[np.int64(key >> shift)] += 1
+        view[i] = ((key & mask) << np.uint64(doc_bits)) | np.uint64(docs[i])
+
+
 if numba is not None:  # compiled lazily, on first call (cached on disk by numba)
     _fmix: Any = numba.njit(inline="always")(_fmix_py)
     _fold8: Any = numba.njit(inline="always")(_fold8_py)
@@ -402,6 +416,7 @@ if numba is not None:  # compiled lazily, on first call (cached on disk by numba
     _doc_grams_jit: Any = _jit(_doc_grams)
     _fold_jit: Any = _jit(_fold_utf8)
     _sort_jit: Any = _jit(_sort_entries)
+    _pack_jit: Any = _jit(_pack_records)
 else:  # pragma: no cover
     _fmix = _fmix_py
     _fold8 = _fold8_py
@@ -469,3 +484,17 @@ def sort_entries(
 ) -> tuple[U64, I64]:
     result: tuple[U64, I64] = _sort_jit(keys, docs, key_bits, bucket_bits, doc_bits, cap)
     return result
+
+
+def pack_records(
+    keys: U64,
+    docs: I64,
+    rem_bits: int,
+    doc_bits: int,
+    counts: I64,
+    records: npt.NDArray[np.uint8],
+    width: int,
+) -> None:
+    """Fills ``counts`` and ``records`` (``width`` bytes per entry and 8 to spare, zeros)."""
+    view = np.ndarray(shape=(keys.size,), dtype=np.uint64, buffer=records, strides=(width,))
+    _pack_jit(keys, docs, rem_bits, doc_bits, counts, view)
