@@ -4,6 +4,7 @@ is the same whichever path built it."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -49,7 +50,7 @@ def _fold_all(texts: list[str]) -> list[bytes]:
     folded, size, starts = fold_utf8(data, ends)
     assert folded.size >= size + 64 and not folded[size : size + 64].any()  # read past it
     bounds = [*starts.tolist(), size]
-    out = [folded[a : b - 1].tobytes() for a, b in zip(bounds, bounds[1:], strict=False)]
+    out = [folded[a : b - 1].tobytes() for a, b in itertools.pairwise(bounds)]
     assert all(folded[b - 1] == 32 for b in bounds[1:])  # a separator after each text
     return out
 

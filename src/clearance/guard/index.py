@@ -42,8 +42,8 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance import __version__
+from clearance.guard import build_kernels, kernels
 from clearance.guard.normalize import MODES, Mode
-from clearance.guard import kernels
 from clearance.guard.packed import KEY_BITS, PackedKeys
 from clearance.model.errors import ConfigError, RunError
 
@@ -202,7 +202,7 @@ def sort_entries(keys: U64, docs: npt.NDArray[np.int64]) -> tuple[U64, npt.NDArr
         # buckets of ~2 entries; the rest of a key beside its document fits a uint64
         bucket_bits = min(22, max(0, (keys.size // 2).bit_length() - 1))
         bucket_bits = max(bucket_bits, KEY_BITS + doc_bits - 64)
-        return kernels.sort_entries(
+        return build_kernels.sort_entries(
             keys, docs, KEY_BITS, bucket_bits, doc_bits, MAX_DOCS_PER_KEY
         )
     order = np.argsort(keys)  # not stable, but several times faster than lexsort

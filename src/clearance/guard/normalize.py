@@ -25,7 +25,7 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 
-from clearance.guard import kernels
+from clearance.guard import build_kernels
 
 Mode = Literal["text", "code"]
 MODES: Final = ("text", "code")
@@ -158,9 +158,17 @@ def fold_utf8(
         while doc < ends.size:  # each call stops where ``out`` is full: grow it, go on
             if used:
                 out = np.concatenate((out[:used], np.empty(out.size, np.uint8)))
-            doc, byte, used, new = kernels.fold_utf8(
-                data, ends, _ASCII_ARRAY, folds.at, folds.length, folds.pool, out, starts,
-                missing, (doc, byte, used)
+            doc, byte, used, new = build_kernels.fold_utf8(
+                data,
+                ends,
+                _ASCII_ARRAY,
+                folds.at,
+                folds.length,
+                folds.pool,
+                out,
+                starts,
+                missing,
+                (doc, byte, used),
             )
             unknown += new
         if not unknown:

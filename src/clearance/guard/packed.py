@@ -24,7 +24,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import numpy.typing as npt
 
-from clearance.guard import kernels
+from clearance.guard import build_kernels, kernels
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -93,7 +93,9 @@ class PackedKeys:
         records = np.zeros(keys.size * layout.width + 8, np.uint8)
         if kernels.available():  # one compiled pass: counts and records
             counts = np.zeros(1 << layout.bucket_bits, np.int64)
-            kernels.pack_records(keys, docs, rem_bits, doc_bits, counts, records, layout.width)
+            build_kernels.pack_records(
+                keys, docs, rem_bits, doc_bits, counts, records, layout.width
+            )
         else:
             buckets = (keys >> np.uint64(rem_bits)).astype(np.int64)
             counts = np.bincount(buckets, minlength=1 << layout.bucket_bits)
