@@ -44,7 +44,7 @@ import numpy.typing as npt
 from clearance import __version__
 from clearance.guard import build_kernels, kernels
 from clearance.guard.normalize import MODES, Mode
-from clearance.guard.packed import KEY_BITS, PackedKeys
+from clearance.guard.packed import KEY_BITS, MAX_DOC_BITS, PackedKeys
 from clearance.model.errors import ConfigError, RunError
 
 FORMAT: Final = "clearance-guard-index"
@@ -197,8 +197,9 @@ def sort_entries(keys: U64, docs: npt.NDArray[np.int64]) -> tuple[U64, npt.NDArr
     """Entries sorted by (key, doc), exact duplicates dropped, at most MAX_DOCS_PER_KEY docs."""
     if keys.size == 0:
         return keys, docs
-    if kernels.available() and int(keys.max()) < 1 << KEY_BITS and int(docs.min()) >= 0:
-        doc_bits = int(docs.max()).bit_length()
+    doc_bits = int(docs.max()).bit_length()
+    compiled = kernels.available() and doc_bits <= MAX_DOC_BITS and int(docs.min()) >= 0
+    if compiled and int(keys.max()) < 1 << KEY_BITS:
         # buckets of ~2 entries; the rest of a key beside its document fits a uint64
         bucket_bits = min(22, max(0, (keys.size // 2).bit_length() - 1))
         bucket_bits = max(bucket_bits, KEY_BITS + doc_bits - 64)

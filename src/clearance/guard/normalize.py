@@ -11,7 +11,9 @@ Code mode keeps case, identifiers (``snake_case`` is one unit) and every operato
 as its own unit; only whitespace and layout are ignored.
 
 Folding is a ``str.translate`` table filled lazily per code point (C speed once warm), with
-a ``bytes.translate`` fast path for ASCII text.
+a ``bytes.translate`` fast path for ASCII text. The build, with the ``guard-fast`` extra,
+folds whole batches from UTF-8 in one compiled pass instead (``fold_utf8``): the same
+table as arrays, the same bytes out.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def fold_bytes(text: str) -> bytes:
 @dataclass(frozen=True)
 class _CodepointFolds:
     """``fold_bytes`` per non-ASCII character as arrays for the compiled fold
-    (``kernels.fold_utf8``): code point -> offset and length of its folded UTF-8 bytes
+    (``build_kernels.fold_utf8``): code point -> offset and length of its folded UTF-8 bytes
     in ``pool`` (already through the byte table), -1 where not folded yet. Never changed
     once made: ``with_codes`` returns a new table, so a fold running in another thread
     keeps a consistent one."""
