@@ -150,9 +150,9 @@ def _sort_entries(
     fill = starts[:-1].copy()
     pairs = np.empty(keys.size, np.uint64)
     for i in range(keys.size):
-        b = np.int64(keys[i] >> rem_bits)
-        pairs[fill[b]] = ((keys[i] & mask) << shift) | np.uint64(docs[i])
-        fill[b] += 1
+        bucket = np.int64(keys[i] >> rem_bits)
+        pairs[fill[bucket]] = ((keys[i] & mask) << shift) | np.uint64(docs[i])
+        fill[bucket] += 1
     out_keys = np.empty(keys.size, np.uint64)
     out_docs = np.empty(keys.size, np.int64)
     doc_mask = (np.uint64(1) << shift) - np.uint64(1)

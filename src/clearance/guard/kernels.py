@@ -200,11 +200,11 @@ def _doc_grams(
                     i += 8
                     continue
                 low = (stops & (~stops + np.uint64(1))) >> np.uint64(7)
-                k = np.int64((low * _BYTE_INDEX) >> np.uint64(56))
-                if k:
+                before = int((low * _BYTE_INDEX) >> np.uint64(56))  # bytes before it
+                if before:
                     if index < max_lanes:
                         acc += (x & (low - np.uint64(1))) * lane_mult[index]
-                    i += k
+                    i += before
                 break
             if i - begin > 8 * max_lanes:
                 return keys[:0], owner[:0], True

@@ -150,7 +150,8 @@ def fold_utf8(
     with _FOLDS_LOCK:
         if not _FOLDS:
             none = np.full(0x110000, -1, np.int32)
-            _FOLDS.append(_CodepointFolds(none, np.zeros(none.size, np.uint8), none[:0]))
+            empty = np.zeros(0, np.uint8)
+            _FOLDS.append(_CodepointFolds(none, np.zeros(none.size, np.uint8), empty))
         folds = _FOLDS[-1]
     missing = np.zeros(folds.at.size, bool)
     while True:
