@@ -17,7 +17,15 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance.guard import kernels
-from clearance.guard.hashing import GRAM_MULT, gram_hashes, number_grams, word_hashes_at
+from clearance.guard.hashing import (
+    GRAM_MULT,
+    LANE_MULT,
+    LENGTH_MULT,
+    MAX_LANES,
+    gram_hashes,
+    number_grams,
+    word_hashes_at,
+)
 from clearance.guard.index import (
     DocumentRef,
     IndexParams,
@@ -30,7 +38,7 @@ from clearance.guard.index import (
     write_allow,
     write_segment,
 )
-from clearance.guard.normalize import Mode, to_bytes
+from clearance.guard.normalize import Mode, fold_utf8, to_bytes
 from clearance.guard.packed import MAX_DOCUMENTS, truncate
 from clearance.model.errors import RunError
 from clearance.readers import read_shard
@@ -69,6 +77,11 @@ class BuildSummary:
 class Text:
     doc: DocumentRef
     text: str
+    #: ``text`` in UTF-8 where the reader already holds it (saves encoding it again)
+    data: bytes | None = None
+
+    def utf8(self) -> bytes:
+        return self.data if self.data is not None else self.text.encode("utf-8", "surrogatepass")
 
 
 def read_texts(
@@ -89,14 +102,73 @@ def read_texts(
                 summary.skipped_not_text += 1
                 continue
             doc = DocumentRef(item.source, item.item_id, item.uri, item.size)
-            yield Text(doc, item.text)
+            decoded = item.decoded
+            # the item's bytes are its text's UTF-8 when they decoded cleanly as UTF-8 (a
+            # record's text with lone surrogates has "?" there: both fold to a separator)
+            clean = decoded.encoding == "utf-8" and decoded.problem is None
+            yield Text(doc, decoded.text, item.data if clean else None)
 
 
 def hash_batch(
     blobs: Sequence[bytes], params: IndexParams, *, stride: int | None = None
 ) -> tuple[U64, I64]:
     """Stored n-grams of several folded documents: (keys, document number in ``blobs``)."""
-    n, step = params.n, stride or params.stride
+    if kernels.available():  # the same hashes in one compiled pass
+        joined = b" ".join(blobs)
+        data = np.frombuffer(joined + bytes(64), np.uint8)  # the kernel reads past the end
+        doc_starts = np.cumsum([0] + [len(b) + 1 for b in blobs[:-1]], dtype=np.int64)
+        return _compiled_grams(data, len(joined), doc_starts, params, stride or params.stride)
+    return _numpy_grams(blobs, params, stride or params.stride)
+
+
+def folds_compiled(params: IndexParams) -> bool:
+    """Whether the build folds in the compiled kernel: batches then hold each text's UTF-8
+    (``Text.utf8``, ``hash_texts``) instead of its folded bytes (``to_bytes``, ``hash_batch``)."""
+    return params.mode == "text" and kernels.available()
+
+
+def hash_texts(
+    texts: Sequence[bytes], params: IndexParams, *, stride: int | None = None
+) -> tuple[U64, I64]:
+    """``hash_batch`` of the texts folded, from their UTF-8, folding them all in one compiled
+    pass (``normalize.fold_utf8``; only where ``folds_compiled``)."""
+    data = np.frombuffer(b"".join(texts), np.uint8)
+    ends = np.cumsum([len(t) for t in texts], dtype=np.int64)
+    folded, size, doc_starts = fold_utf8(data, ends)
+    return _compiled_grams(folded, size, doc_starts, params, stride or params.stride)
+
+
+def _batch_input(text: Text, params: IndexParams, compiled: bool) -> bytes:
+    return text.utf8() if compiled else to_bytes(text.text, params.mode)
+
+
+def _hash_input(
+    blobs: Sequence[bytes], params: IndexParams, compiled: bool, stride: int | None = None
+) -> tuple[U64, I64]:
+    if compiled:
+        return hash_texts(blobs, params, stride=stride)
+    return hash_batch(blobs, params, stride=stride)
+
+
+def _compiled_grams(
+    data: npt.NDArray[np.uint8], size: int, doc_starts: I64, params: IndexParams, stride: int
+) -> tuple[U64, I64]:
+    """``hash_batch`` of the documents of ``data[:size]`` (one separator after each)."""
+    keys, docs, long_word = kernels.doc_grams(
+        data, doc_starts, size, params.n, stride, LANE_MULT, LENGTH_MULT, MAX_LANES, GRAM_MULT
+    )
+    if not long_word:
+        return keys, docs
+    # a word over MAX_LANES lanes (BLAKE2b, in Python): words first, then the n-grams
+    joined = data[:size].tobytes()
+    words, word_starts, numeric = word_hashes_at(joined)
+    first_word = np.searchsorted(word_starts, np.append(doc_starts, size + 1), side="left")
+    return kernels.stored_grams(words, numeric, first_word, params.n, stride, GRAM_MULT)
+
+
+def _numpy_grams(blobs: Sequence[bytes], params: IndexParams, stride: int) -> tuple[U64, I64]:
+    """The reference implementation (numpy only)."""
+    n = params.n
     data = b" ".join(blobs)
     doc_starts = np.cumsum([0] + [len(b) + 1 for b in blobs[:-1]], dtype=np.int64)
     words, starts, numeric = word_hashes_at(data)
@@ -104,14 +176,12 @@ def hash_batch(
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     # each document's first word (and the end): the words starting before it
     first_word = np.searchsorted(starts, np.append(doc_starts, len(data) + 1), side="left")
-    if kernels.available():  # the same hashes in one compiled pass
-        return kernels.stored_grams(words, numeric, first_word, n, step, GRAM_MULT)
     word_doc = np.searchsorted(doc_starts, starts, side="right") - 1
     grams = gram_hashes(words, n)
     gram_doc = word_doc[: grams.size]
     keep = (gram_doc == word_doc[n - 1 :]) & ~number_grams(numeric, n)
-    if step > 1:
-        keep &= (np.arange(grams.size) - first_word[gram_doc]) % step == 0
+    if stride > 1:
+        keep &= (np.arange(grams.size) - first_word[gram_doc]) % stride == 0
     return grams[keep], gram_doc[keep]
 
 
@@ -120,6 +190,7 @@ class _SegmentBuilder:
 
     def __init__(self, index: Path, manifest: Manifest, allow: U64, summary: BuildSummary):
         self.index, self.manifest, self.allow, self.summary = index, manifest, allow, summary
+        self.compiled = folds_compiled(manifest.params)
         self._reset()
 
     def _reset(self) -> None:
@@ -133,7 +204,7 @@ class _SegmentBuilder:
 
     def add(self, text: Text) -> None:
         self.documents.append(text.doc)
-        self.blobs.append(to_bytes(text.text, self.manifest.params.mode))
+        self.blobs.append(_batch_input(text, self.manifest.params, self.compiled))
         self.blob_bytes += len(self.blobs[-1])
         self.bytes_in += text.doc.bytes
         if self.blob_bytes >= BATCH_BYTES:
@@ -144,7 +215,7 @@ class _SegmentBuilder:
     def _hash_pending(self) -> None:
         if not self.blobs:
             return
-        hashes, docs = hash_batch(self.blobs, self.manifest.params)
+        hashes, docs = _hash_input(self.blobs, self.manifest.params, self.compiled)
         keys = truncate(hashes)
         docs += len(self.documents) - len(self.blobs)
         if self.allow.size:
@@ -179,14 +250,15 @@ def allow_keys(inputs: Sequence[str], params: IndexParams) -> U64:
     keys: list[U64] = []
     blobs: list[bytes] = []
     size = 0
+    compiled = folds_compiled(params)
     for text in read_texts(inputs, summary):  # hashed in batches: license rules are short
-        blobs.append(to_bytes(text.text, params.mode))
+        blobs.append(_batch_input(text, params, compiled))
         size += len(blobs[-1])
         if size >= BATCH_BYTES:
-            keys.append(truncate(hash_batch(blobs, params, stride=1)[0]))
+            keys.append(truncate(_hash_input(blobs, params, compiled, stride=1)[0]))
             blobs, size = [], 0
     if blobs:
-        keys.append(truncate(hash_batch(blobs, params, stride=1)[0]))
+        keys.append(truncate(_hash_input(blobs, params, compiled, stride=1)[0]))
     return np.unique(np.concatenate(keys)) if keys else np.empty(0, np.uint64)
 
 

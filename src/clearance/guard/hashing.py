@@ -27,12 +27,12 @@ _rng = np.random.Generator(np.random.PCG64(_SEED))
 GRAM_MULT: Final = _rng.integers(0, 2**63, size=32, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 #: words up to MAX_LANES * 8 bytes are hashed as 8-byte lanes; longer ones with BLAKE2b.
 MAX_LANES: Final = 32
-_LANE_MULT: Final = _rng.integers(0, 2**63, size=MAX_LANES, dtype=np.uint64) * np.uint64(
+LANE_MULT: Final = _rng.integers(0, 2**63, size=MAX_LANES, dtype=np.uint64) * np.uint64(
     2
 ) + np.uint64(1)
 #: bytes hashed per array pass; a longer input is cut at a separator.
 CHUNK_BYTES: Final = 1 << 22
-_LENGTH_MULT: Final = np.uint64(0x9E3779B97F4A7C15)
+LENGTH_MULT: Final = np.uint64(0x9E3779B97F4A7C15)
 #: keeps the first k bytes (little-endian) of a lane, k = 0..8
 _MASKS: Final = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
@@ -88,12 +88,12 @@ def word_hashes_at(data: bytes) -> tuple[U64, npt.NDArray[np.int64], B]:
 
 def _chunk_hashes(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np.int64], B]:
     if kernels.available():
-        hashes, starts, ends, numeric = kernels.words(raw, _LANE_MULT, _LENGTH_MULT, MAX_LANES)
+        hashes, starts, ends, numeric = kernels.words(raw, LANE_MULT, LENGTH_MULT, MAX_LANES)
         for i in np.flatnonzero(ends - starts > MAX_LANES * 8).tolist():
             start, end = int(starts[i]), int(ends[i])
             hashes[i] = fmix64(
                 np.array([_long_word(raw[start:end].tobytes())], np.uint64)
-                + np.array([end - start], np.uint64) * _LENGTH_MULT
+                + np.array([end - start], np.uint64) * LENGTH_MULT
             )[0]
         return hashes, starts, numeric
     return _chunk_hashes_numpy(raw)
@@ -126,18 +126,18 @@ def _chunk_hashes_numpy(raw: npt.NDArray[np.uint8]) -> tuple[U64, npt.NDArray[np
     padded[: raw.size] = raw
     # every byte offset as the start of an unaligned little-endian uint64 (a view, no copy)
     lanes = np.ndarray(shape=(raw.size + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    hashes = (lanes[starts] & _MASKS[np.minimum(lengths, 8)]) * _LANE_MULT[0]
+    hashes = (lanes[starts] & _MASKS[np.minimum(lengths, 8)]) * LANE_MULT[0]
     todo = np.flatnonzero(lengths > 8)
     lane = 1
     while todo.size and lane < MAX_LANES:
         rest = lengths[todo] - 8 * lane
         part = lanes[starts[todo] + 8 * lane] & _MASKS[np.minimum(rest, 8)]
-        hashes[todo] += part * _LANE_MULT[lane]
+        hashes[todo] += part * LANE_MULT[lane]
         todo = todo[rest > 8]
         lane += 1
     for i in todo.tolist():
         hashes[i] = np.uint64(_long_word(raw[starts[i] : ends[i]].tobytes()))
-    hashes += lengths.astype(np.uint64) * _LENGTH_MULT
+    hashes += lengths.astype(np.uint64) * LENGTH_MULT
     return fmix64(hashes), starts, _numeric(raw, starts, ends)
 
 

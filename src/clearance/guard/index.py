@@ -42,8 +42,9 @@ import numpy as np
 import numpy.typing as npt
 
 from clearance import __version__
+from clearance.guard import build_kernels, kernels
 from clearance.guard.normalize import MODES, Mode
-from clearance.guard.packed import PackedKeys
+from clearance.guard.packed import KEY_BITS, MAX_DOC_BITS, PackedKeys
 from clearance.model.errors import ConfigError, RunError
 
 FORMAT: Final = "clearance-guard-index"
@@ -56,6 +57,8 @@ DOCUMENTS: Final = "documents.jsonl.gz"
 MAX_DOCS_PER_KEY: Final = 32
 
 U64 = npt.NDArray[np.uint64]
+#: ``json.dumps(..., ensure_ascii=False)`` without making an encoder per document
+_JSON: Final = json.JSONEncoder(ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ def write_segment(
         packed.write(tmp)
         with gzip.open(tmp / DOCUMENTS, "wt", encoding="utf-8", compresslevel=6) as out:
             for doc in documents:
-                out.write(json.dumps(vars(doc), ensure_ascii=False) + "\n")
+                out.write(_JSON.encode(vars(doc)) + "\n")
         os.replace(tmp, index / name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -194,6 +197,15 @@ def sort_entries(keys: U64, docs: npt.NDArray[np.int64]) -> tuple[U64, npt.NDArr
     """Entries sorted by (key, doc), exact duplicates dropped, at most MAX_DOCS_PER_KEY docs."""
     if keys.size == 0:
         return keys, docs
+    doc_bits = int(docs.max()).bit_length()
+    compiled = kernels.available() and doc_bits <= MAX_DOC_BITS and int(docs.min()) >= 0
+    if compiled and int(keys.max()) < 1 << KEY_BITS:
+        # buckets of ~2 entries; the rest of a key beside its document fits a uint64
+        bucket_bits = min(22, max(0, (keys.size // 2).bit_length() - 1))
+        bucket_bits = max(bucket_bits, KEY_BITS + doc_bits - 64)
+        return build_kernels.sort_entries(
+            keys, docs, KEY_BITS, bucket_bits, doc_bits, MAX_DOCS_PER_KEY
+        )
     order = np.argsort(keys)  # not stable, but several times faster than lexsort
     keys, docs = keys[order], docs[order]
     new_key = np.ones(keys.size, bool)

@@ -24,6 +24,8 @@ from typing import Any, Final, Literal
 import numpy as np
 import numpy.typing as npt
 
+from clearance.guard import build_kernels, kernels
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
@@ -88,16 +90,22 @@ class PackedKeys:
         """From ``keys`` sorted ascending (``docs`` in the same order)."""
         layout = Layout.choose(int(keys.size), documents)
         rem_bits, doc_bits = layout.rem_bits, layout.doc_bits
-        buckets = (keys >> np.uint64(rem_bits)).astype(np.int64)
-        counts = np.bincount(buckets, minlength=1 << layout.bucket_bits)
+        records = np.zeros(keys.size * layout.width + 8, np.uint8)
+        if kernels.available():  # one compiled pass: counts and records
+            counts = np.zeros(1 << layout.bucket_bits, np.int64)
+            build_kernels.pack_records(
+                keys, docs, rem_bits, doc_bits, counts, records, layout.width
+            )
+        else:
+            buckets = (keys >> np.uint64(rem_bits)).astype(np.int64)
+            counts = np.bincount(buckets, minlength=1 << layout.bucket_bits)
+            record = ((keys & _mask(rem_bits)) << np.uint64(doc_bits)) | docs.astype(np.uint64)
+            as_bytes = record.astype("<u8").view(np.uint8).reshape(-1, 8)
+            records[: keys.size * layout.width] = as_bytes[:, : layout.width].ravel()
         directory: npt.NDArray[np.unsignedinteger[Any]] = np.zeros(
             counts.size + 1, np.uint32 if keys.size < 2**32 else np.uint64
         )
         np.cumsum(counts, out=directory[1:])
-        record = ((keys & _mask(rem_bits)) << np.uint64(doc_bits)) | docs.astype(np.uint64)
-        records = np.zeros(keys.size * layout.width + 8, np.uint8)
-        as_bytes = record.astype("<u8").view(np.uint8).reshape(-1, 8)
-        records[: keys.size * layout.width] = as_bytes[:, : layout.width].ravel()
         layout = Layout(**{**asdict(layout), "max_bucket": int(counts.max(initial=0))})
         return cls(layout, directory, records)
 
