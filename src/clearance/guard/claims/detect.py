@@ -34,8 +34,7 @@ _FIGURE = re.compile(
     rf"|\b{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?"
     r"|\b(?:in|since|on|by|from|until)\s(?:1[89]\d\d|20\d\d)\b)"
 )
-_QUOTE_MARK = re.compile(r"[\"“]")
-_DIGITS = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")  # where a run of digits starts
 _PRONOUN = re.compile(r"[\"“']?(?:He|She|His|Her|They|Their)\b")
 _WORDS = re.compile(r"\w+")
 
@@ -162,18 +161,19 @@ class ClaimFinder:
         gives them instead, called only when a sentence holds a predicate (a person
         recogniser costs more than this whole check on a clean output).
 
-        Cost: three whole-text passes (category terms, quote marks, digits); an output with
-        none of them returns at once. Sentences are then split and walked in order, with one
-        cursor into each whole-text list (no search per sentence); only a sentence with a
-        predicate is searched for entities; cue lists are read once, on the first claim.
+        Cost: one whole-text pass for category terms, and a look for quote marks and digits;
+        an output with none of them returns at once. Sentences are then split and walked in
+        order, with a cursor into the terms (no search per sentence); a sentence without a
+        term is looked at for quote marks and digits; only a sentence with a predicate is
+        searched for entities; cue lists are read once, on the first claim.
         Everything per sentence is inline: on an output where every sentence is a claim,
         the per-sentence Python is the cost (issue 13's latency target)."""
         low = lowered(text)
         allegations = self._allegations(low)
-        quotes = [m.start() for m in _QUOTE_MARK.finditer(text)]
+        quoted = '"' in text or "“" in text
         # every figure pattern holds a digit: a sentence without one is not searched
-        digits = [m.start() for m in _DIGITS.finditer(text)]
-        if not allegations and not quotes and not digits:
+        digits = _DIGIT_RUN.search(text) is not None
+        if not allegations and not quoted and not digits:
             return []
         claims: list[Claim] = []
         spans: list[tuple[int, int]] | None = None
@@ -184,8 +184,7 @@ class ClaimFinder:
         topic_before, topic_after = lex.topic_before, lex.topic_after
         entities = self.entities.find
         words_in, word_at = _WORDS.findall, _WORDS.match
-        na, nq, nd = len(allegations), len(quotes), len(digits)
-        ai = qi = di = 0
+        na, ai = len(allegations), 0
         cues: Cues | None = None
         hi = fi = ni = 0  # cursors into the cue lists
         last: tuple[int, int] | None = None
@@ -210,19 +209,14 @@ class ClaimFinder:
                         continue
                 hits.append((category, a, b))
             if not hits:
-                while qi < nq and quotes[qi] < ss:
-                    qi += 1
-                if qi < nq and quotes[qi] < se:
+                if quoted and (text.find('"', ss, se) >= 0 or text.find("“", ss, se) >= 0):
                     q = _QUOTE.search(text, ss, se)
                     if q and lex.speech.search(low, ss, se):
                         hits.append(("quote", q.start(), q.end()))
-                if not hits:
-                    while di < nd and digits[di] < ss:
-                        di += 1
-                    if di < nd and digits[di] < se:
-                        f = _FIGURE.search(text, ss, se)
-                        if f:
-                            hits.append(("figure", f.start(), f.end()))
+                if not hits and digits and _DIGIT_RUN.search(text, ss, se):
+                    f = _FIGURE.search(text, ss, se)
+                    if f:
+                        hits.append(("figure", f.start(), f.end()))
             if not hits:
                 last, last_found = sentence, None
                 continue
@@ -321,10 +315,17 @@ class ClaimFinder:
     def _allegations(self, low: str) -> list[tuple[int, int, str]]:
         """(start, end, category) of every category term in ``low``, in order."""
         assert self.lex.combined is not None
+        lex = self.lex
         out: list[tuple[int, int, str]] = []
-        categorise = self.lex.categorise
-        for m in self.lex.combined.finditer(low):
+        categorise = lex.categorise
+        by_first, any_first = lex.by_first or {}, lex.any_first
+        for m in lex.combined.finditer(low):
             a, b = m.span()
+            # ``Lexicon.candidates`` inline, and its one-category case (most terms)
+            tried = by_first.get(low[a : a + 2]) or by_first.get(low[a : a + 1], any_first)
+            if len(tried) == 1 and lex.by_first is not None:
+                out.append((a, b, tried[0][0]))  # the combined pattern took its branch
+                continue
             found = categorise(low, a, b)
             if found is not None:
                 out.append((a, found[1], found[0]))

@@ -197,8 +197,9 @@ class EntityFinder:
                 if not _overlaps(a, b, taken):
                     found.append(Entity(text[a:b], "person", a, b, "pii"))
                     taken.append((a, b))
+        classify = self._classify
         for m in _CAPS.finditer(text, start, end):
-            entity = self._classify(text, m.start(), m.end())
+            entity = classify(text, *m.span())
             if entity is not None and (not taken or not _overlaps(entity.start, entity.end, taken)):
                 found.append(entity)
                 taken.append((entity.start, entity.end))
