@@ -199,7 +199,12 @@ class EntityFinder:
                     taken.append((a, b))
         classify = self._classify
         for m in _CAPS.finditer(text, start, end):
-            entity = classify(text, *m.span())
+            a, b = m.span()
+            # a run inside a name or person already found: its entity, which starts in the
+            # run, would overlap that one and be dropped (persons from a detector: most runs)
+            if taken and any(x <= a and b <= y for x, y in taken):
+                continue
+            entity = classify(text, a, b)
             if entity is not None and (not taken or not _overlaps(entity.start, entity.end, taken)):
                 found.append(entity)
                 taken.append((entity.start, entity.end))
