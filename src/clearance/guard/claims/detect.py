@@ -114,29 +114,26 @@ def sentences(text: str) -> list[Sentence]:
 
 
 def _bounds(text: str) -> list[tuple[int, int]]:
-    """``sentences`` as plain tuples (a named tuple costs more to build, per sentence)."""
+    r"""``sentences`` as plain tuples (a named tuple costs more to build, per sentence):
+    the text between sentence ends, without its white space at either end (``\s`` is
+    what ``str.isspace`` calls white space), cut in pieces of ``MAX_SENTENCE_CHARS``."""
     out: list[tuple[int, int]] = []
     pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end()
-        _cut(text, pos, end, out)
+    kept = _KEPT.search
+    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        k = kept(text, pos, end)
         pos = end
-    _cut(text, pos, len(text), out)
+        if k is None:
+            continue
+        a, b = k.span()
+        while b - a > MAX_SENTENCE_CHARS:
+            out.append((a, a + MAX_SENTENCE_CHARS))
+            a += MAX_SENTENCE_CHARS
+        out.append((a, b))
     return out
 
 
-def _cut(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
-    # str.strip and str.isspace agree on what is white space: strip in C, not char by char
-    piece = text[a:b]
-    kept = piece.strip()
-    if not kept:
-        return
-    a += len(piece) - len(piece.lstrip())
-    b = a + len(kept)
-    while b - a > MAX_SENTENCE_CHARS:
-        out.append((a, a + MAX_SENTENCE_CHARS))
-        a += MAX_SENTENCE_CHARS
-    out.append((a, b))
+_KEPT = re.compile(r"\S(?:.*\S)?", re.S)  # from the first to the last non-space character
 
 
 #: gives PERSON spans from a recogniser, or None to use the capitalisation heuristic alone
