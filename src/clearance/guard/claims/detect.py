@@ -311,8 +311,8 @@ class ClaimFinder:
 
     def _allegations(self, low: str) -> list[tuple[int, int, str]]:
         """(start, end, category) of every category term in ``low``, in order."""
-        assert self.lex.combined is not None
         lex = self.lex
+        assert lex.combined is not None
         out: list[tuple[int, int, str]] = []
         categorise = lex.categorise
         by_first, any_first = lex.by_first or {}, lex.any_first
