@@ -103,7 +103,8 @@ class ClaimsChecker:
         if self.person_detector is None:
             return None
         if findings is not None:
-            reused = [f for f in findings if f.detector == self.person_detector.name]
+            name = self.person_detector.name
+            reused = [f for f in findings if f.detector == name]
             if reused or self.person_detector.name in ran:
                 return person_spans(reused)
         item = Item.from_text(

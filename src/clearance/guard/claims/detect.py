@@ -8,9 +8,8 @@ per output, and every decision must name the pattern that fired, which a rules t
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple
 
@@ -35,8 +34,7 @@ _FIGURE = re.compile(
     rf"|\b{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?"
     r"|\b(?:in|since|on|by|from|until)\s(?:1[89]\d\d|20\d\d)\b)"
 )
-_QUOTE_MARK = re.compile(r"[\"“]")
-_DIGITS = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")  # where a run of digits starts
 _PRONOUN = re.compile(r"[\"“']?(?:He|She|His|Her|They|Their)\b")
 _WORDS = re.compile(r"\w+")
 
@@ -112,29 +110,35 @@ _SENTENCE_END = re.compile(
 
 def sentences(text: str) -> list[Sentence]:
     """The sentences of ``text``, in order (one list: the check walks them all)."""
-    out: list[Sentence] = []
+    return [Sentence(a, b) for a, b in _bounds(text)]
+
+
+def _bounds(text: str) -> list[tuple[int, int]]:
+    r"""``sentences`` as plain tuples (a named tuple costs more to build, per sentence):
+    the text between sentence ends, without its white space at either end (``\s`` is
+    what ``str.isspace`` calls white space), cut in pieces of ``MAX_SENTENCE_CHARS``."""
+    out: list[tuple[int, int]] = []
     pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        _cut(text, pos, m.end(), out)
-        pos = m.end()
-    _cut(text, pos, len(text), out)
+    kept = _KEPT.search
+    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        k = kept(text, pos, end)
+        pos = end
+        if k is None:
+            continue
+        a, b = k.span()
+        while b - a > MAX_SENTENCE_CHARS:
+            out.append((a, a + MAX_SENTENCE_CHARS))
+            a += MAX_SENTENCE_CHARS
+        out.append((a, b))
     return out
 
 
-def _cut(text: str, a: int, b: int, out: list[Sentence]) -> None:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    while b - a > MAX_SENTENCE_CHARS:
-        out.append(Sentence(a, a + MAX_SENTENCE_CHARS))
-        a += MAX_SENTENCE_CHARS
-    if b > a:
-        out.append(Sentence(a, b))
+_KEPT = re.compile(r"\S(?:.*\S)?", re.S)  # from the first to the last non-space character
 
 
 #: gives PERSON spans from a recogniser, or None to use the capitalisation heuristic alone
 Persons = Callable[[], Iterable[tuple[int, int]] | None]
+_NOT_LOCAL: Final = frozenset(("quote", "figure"))  # categories without local negation
 
 
 class ClaimFinder:
@@ -154,67 +158,150 @@ class ClaimFinder:
         gives them instead, called only when a sentence holds a predicate (a person
         recogniser costs more than this whole check on a clean output).
 
-        Cost: three whole-text passes (category terms, quote marks, digits); an output with
-        none of them returns at once. Sentences are then split, and only a sentence with a
-        predicate is searched for entities; cue lists are read once, on the first claim."""
+        Cost: one whole-text pass for category terms, and a look for quote marks and digits;
+        an output with none of them returns at once. Sentences are then split and walked in
+        order, with a cursor into the terms (no search per sentence); a sentence without a
+        term is looked at for quote marks and digits; only a sentence with a predicate is
+        searched for entities; cue lists are read once, on the first claim.
+        Everything per sentence is inline: on an output where every sentence is a claim,
+        the per-sentence Python is the cost (issue 13's latency target)."""
         low = lowered(text)
         allegations = self._allegations(low)
-        quotes = [m.start() for m in _QUOTE_MARK.finditer(text)]
+        quoted = '"' in text or "“" in text
         # every figure pattern holds a digit: a sentence without one is not searched
-        digits = [m.start() for m in _DIGITS.finditer(text)]
-        if not allegations and not quotes and not digits:
+        digits = _DIGIT_RUN.search(text) is not None
+        if not allegations and not quoted and not digits:
             return []
-        starts = [a for a, _, _ in allegations]
         claims: list[Claim] = []
         spans: list[tuple[int, int]] | None = None
         resolved = lazy_persons is None
         if resolved and persons is not None:
             spans = sorted(persons)
-        known: dict[int, list[Entity]] = {}  # entities per sentence start, for coreference
+        lex = self.lex
+        topic_before, topic_after = lex.topic_before, lex.topic_after
+        entities = self.entities.find
+        words_in, word_at = _WORDS.findall, _WORDS.match
+        na, ai = len(allegations), 0
         cues: Cues | None = None
-        last: Sentence | None = None
-        for sentence in sentences(text):
-            hits = self._predicates(text, low, sentence, starts, allegations, quotes, digits)
-            if hits:
-                if not resolved:
-                    assert lazy_persons is not None
-                    got = lazy_persons()
-                    spans, resolved = (None if got is None else sorted(got)), True
-                found = self._entities(text, sentence, spans, known)
-                coref = False
-                if not found and last is not None and _PRONOUN.match(text, sentence.start):
-                    # "He was convicted": about the last person named just before, if any
-                    before = self._entities(text, last, spans, known)
-                    found, coref = [e for e in before if e.type == "person"][-1:], True
-                if found:
-                    if cues is None:
-                        cues = self._cues(low)
-                    claims.extend(self._claims(text, low, sentence, hits, found, coref, cues))
+        hi = fi = ni = 0  # cursors into the cue lists
+        last: tuple[int, int] | None = None
+        last_found: list[Entity] | None = None  # the last sentence's entities, if searched
+        for sentence in _bounds(text):
+            ss, se = sentence
+            hits: list[tuple[str, int, int]] = []
+            while ai < na and allegations[ai][0] < ss:
+                ai += 1
+            while ai < na and allegations[ai][0] < se:
+                a, b, category = allegations[ai]
+                ai += 1
+                if b > se or (hits and any(h[0] == category for h in hits)):
+                    continue
+                # the term names a topic, not a deed ("a book about fraud", "cancer research")
+                before = words_in(text, a - 40 if a - 40 > ss else ss, a)
+                if before and before[-1].lower() in topic_before:
+                    continue
+                if b < se:
+                    after = word_at(text, b + 1)
+                    if after and after.group().lower() in topic_after:
+                        continue
+                hits.append((category, a, b))
+            if not hits:
+                if quoted and (text.find('"', ss, se) >= 0 or text.find("“", ss, se) >= 0):
+                    q = _QUOTE.search(text, ss, se)
+                    if q and lex.speech.search(low, ss, se):
+                        hits.append(("quote", q.start(), q.end()))
+                if not hits and digits and _DIGIT_RUN.search(text, ss, se):
+                    f = _FIGURE.search(text, ss, se)
+                    if f:
+                        hits.append(("figure", f.start(), f.end()))
+            if not hits:
+                last, last_found = sentence, None
+                continue
+            if not resolved:
+                assert lazy_persons is not None
+                got = lazy_persons()
+                spans, resolved = (None if got is None else sorted(got)), True
+            previous, previous_found = last, last_found
+            found = last_found = entities(text, ss, se, spans)
             last = sentence
+            coref = False
+            if not found and previous is not None and _PRONOUN.match(text, ss):
+                # "He was convicted": about the last person named just before, if any
+                if previous_found is None:
+                    previous_found = entities(text, previous[0], previous[1], spans)
+                found = [e for e in previous_found if e.type == "person"][-1:]
+                coref = True
+            if not found:
+                continue
+            if cues is None:
+                cues = self._cues(low)
+                hedges, fiction, negators = cues.hedges, cues.fiction, cues.negators
+                nh, nf, nn = len(hedges), len(fiction), len(negators)
+            # the first cue of each list that starts in the sentence, if it ends there too
+            while hi < nh and hedges[hi][0] < ss:
+                hi += 1
+            hedge = hedges[hi][2] if hi < nh and hedges[hi][1] <= se else None
+            while fi < nf and fiction[fi][0] < ss:
+                fi += 1
+            fict = fiction[fi][2] if fi < nf and fiction[fi][1] <= se else None
+            while ni < nn and negators[ni][0] < ss:
+                ni += 1
+            strong = negators[ni][2] if ni < nn and negators[ni][1] <= se else None
+            for category, a, b in hits:
+                entity = _nearest(found, a, b)
+                if category == "quote" and entity.start >= a and entity.end <= b:
+                    outside = [e for e in found if e.end <= a or e.start >= b]
+                    if not outside:
+                        continue
+                    entity = _nearest(outside, a, b)
+                flags: list[str] = []
+                negated = False
+                if strong:
+                    negated = True
+                    flags.append(f"negation:{strong}")
+                elif category not in _NOT_LOCAL:
+                    local = self._local_negation(low, ss, a)
+                    if local:
+                        negated = True
+                        flags.append(f"negation:{local}")
+                if hedge:
+                    flags.append(f"hedge:{hedge}")
+                if fict:
+                    flags.append(f"fiction:{fict}")
+                claims.append(
+                    Claim(
+                        ss,
+                        se,
+                        entity,
+                        category,
+                        text[a:b],
+                        a,
+                        b,
+                        hedge is not None,
+                        negated,
+                        fict is not None,
+                        flags,
+                        (
+                            tuple(m.group() for m in _FIGURE.finditer(text[ss:se]))
+                            if category == "figure"
+                            else ()
+                        ),
+                        coref,
+                    )
+                )
         return claims
-
-    def _entities(
-        self,
-        text: str,
-        s: Sentence,
-        spans: list[tuple[int, int]] | None,
-        known: dict[int, list[Entity]],
-    ) -> list[Entity]:
-        found = known.get(s.start)
-        if found is None:
-            found = known[s.start] = self.entities.find(text, s.start, s.end, spans)
-        return found
 
     def _cues(self, low: str) -> Cues:
         """One pass for the three cue lists; each match is then sorted into its list(s)."""
         assert self.lex.cues is not None
         cues = Cues([], [], [])
         lists = {"hedges": cues.hedges, "fiction": cues.fiction, "sentence_negators": cues.negators}
+        cue_lists = self.lex.cue_lists
         for m in self.lex.cues.finditer(low):
-            at = m.start()
-            tried = self.lex.cue_lists(low, at)
+            at, end = m.span()
+            tried = cue_lists(low, at)
             if len(tried) == 1:  # that list's pattern would take the same branch (see categorise)
-                lists[tried[0][0]].append((at, m.end(), m.group()))
+                lists[tried[0][0]].append((at, end, m.group()))
                 continue
             for name, pattern in tried:
                 found = pattern.match(low, at)
@@ -222,110 +309,32 @@ class ClaimFinder:
                     lists[name].append((found.start(), found.end(), found.group()))
         return cues
 
-    def _allegations(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, category) of every lexicon match in ``text``, in order."""
-        assert self.lex.combined is not None
+    def _allegations(self, low: str) -> list[tuple[int, int, str]]:
+        """(start, end, category) of every category term in ``low``, in order."""
+        lex = self.lex
+        assert lex.combined is not None
         out: list[tuple[int, int, str]] = []
-        for m in self.lex.combined.finditer(text):
-            found = self.lex.categorise(text, m.start(), m.end())
+        categorise = lex.categorise
+        by_first, any_first = lex.by_first or {}, lex.any_first
+        for m in lex.combined.finditer(low):
+            a, b = m.span()
+            # ``Lexicon.candidates`` inline, and its one-category case (most terms)
+            tried = by_first.get(low[a : a + 2]) or by_first.get(low[a : a + 1], any_first)
+            if len(tried) == 1 and lex.by_first is not None:
+                out.append((a, b, tried[0][0]))  # the combined pattern took its branch
+                continue
+            found = categorise(low, a, b)
             if found is not None:
-                out.append((m.start(), found[1], found[0]))
+                out.append((a, found[1], found[0]))
         return out
-
-    def _predicates(
-        self,
-        text: str,
-        low: str,
-        s: Sentence,
-        starts: list[int],
-        allegations: list[tuple[int, int, str]],
-        quotes: list[int],
-        digits: list[int],
-    ) -> list[tuple[str, int, int]]:
-        hits: list[tuple[str, int, int]] = []
-        seen: set[str] = set()
-        i = bisect.bisect_left(starts, s.start)
-        while i < len(starts) and starts[i] < s.end:
-            a, b, category = allegations[i]
-            i += 1
-            if category not in seen and b <= s.end and not self._topic(text, s, a, b):
-                seen.add(category)
-                hits.append((category, a, b))
-        if not hits and _within(quotes, s):
-            q = _QUOTE.search(text, s.start, s.end)
-            if q and self.lex.speech.search(low, s.start, s.end):
-                hits.append(("quote", q.start(), q.end()))
-        if not hits and _within(digits, s):
-            f = _FIGURE.search(text, s.start, s.end)
-            if f:
-                hits.append(("figure", f.start(), f.end()))
-        return hits
-
-    def _claims(
-        self,
-        text: str,
-        low: str,
-        s: Sentence,
-        hits: list[tuple[str, int, int]],
-        found: list[Entity],
-        coref: bool,
-        cues_in: Cues,
-    ) -> Iterator[Claim]:
-        hedge = _first(cues_in.hedges, s)
-        fiction = _first(cues_in.fiction, s)
-        strong = _first(cues_in.negators, s)
-        for category, a, b in hits:
-            entity = _nearest(found, a, b)
-            if category == "quote" and entity.start >= a and entity.end <= b:
-                outside = [e for e in found if e.end <= a or e.start >= b]
-                if not outside:
-                    continue
-                entity = _nearest(outside, a, b)
-            cues: list[str] = []
-            negated = bool(strong)
-            if strong:
-                cues.append(f"negation:{strong}")
-            elif category not in ("quote", "figure"):
-                local = self._local_negation(low, s.start, a)
-                if local:
-                    negated = True
-                    cues.append(f"negation:{local}")
-            if hedge:
-                cues.append(f"hedge:{hedge}")
-            if fiction:
-                cues.append(f"fiction:{fiction}")
-            yield Claim(
-                start=s.start,
-                end=s.end,
-                entity=entity,
-                category=category,
-                predicate=text[a:b],
-                predicate_start=a,
-                predicate_end=b,
-                hedged=bool(hedge),
-                negated=negated,
-                fiction=bool(fiction),
-                cues=cues,
-                numbers=(
-                    tuple(m.group() for m in _FIGURE.finditer(text[s.start : s.end]))
-                    if category == "figure"
-                    else ()
-                ),
-                coreference=coref,
-            )
-
-    def _topic(self, text: str, s: Sentence, a: int, b: int) -> bool:
-        """The term names a topic, not a deed ("a book about fraud", "cancer research")."""
-        before = _WORDS.findall(text, max(s.start, a - 40), a)
-        after = _WORDS.match(text, b + 1) if b < s.end else None
-        return bool(
-            (before and before[-1].lower() in self.lex.topic_before)
-            or (after and after.group().lower() in self.lex.topic_after)
-        )
 
     def _local_negation(self, text: str, sentence_start: int, predicate_start: int) -> str | None:
         """A negator among the few words just before the predicate ("was not charged")."""
         before = text[sentence_start:predicate_start]
+        # A match in the window (a suffix of ``before`` starting at a word) is a match in
+        # ``before`` at the same place: a sentence without any is done in one search.
+        if not self.lex.local_negators.search(before):
+            return None
         words = list(_WORDS.finditer(before))[-self.negation_window - 1 :]
         if not words:
             return None
@@ -341,18 +350,6 @@ class Cues:
     hedges: list[tuple[int, int, str]]
     fiction: list[tuple[int, int, str]]
     negators: list[tuple[int, int, str]]
-
-
-def _within(positions: list[int], s: Sentence) -> bool:
-    i = bisect.bisect_left(positions, s.start)
-    return i < len(positions) and positions[i] < s.end
-
-
-def _first(matches: list[tuple[int, int, str]], s: Sentence) -> str | None:
-    i = bisect.bisect_left(matches, (s.start, -1, ""))
-    if i < len(matches) and matches[i][1] <= s.end:
-        return matches[i][2]
-    return None
 
 
 def _nearest(found: list[Entity], a: int, b: int) -> Entity:

@@ -36,8 +36,10 @@ _CAPS = re.compile(
     rf"(?:{_WORD}|[A-Z]{{2,}}\b|&))*"
 )
 
-#: an organisation suffix after a name, maybe after a comma ("Acme, Inc.")
-_TAIL = re.compile(r",?\s+([A-Za-z]{2,12})\b\.?")
+#: an organisation suffix after a name, maybe after a comma ("Acme, Inc."), matched as
+#: ``,?\s+(?:suffixes)\b\.?`` (``EntityFinder.tail``) within 16 characters; only the
+#: lexicon's suffixes of 2-12 ASCII letters count
+_TAIL_WORD = re.compile(r"[A-Za-z]{2,12}")
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,14 @@ class EntityFinder:
             for spelling in name.spellings:
                 self.by_spelling[spelling.casefold()] = name
         spellings = sorted(self.by_spelling, key=len, reverse=True)
+        # the suffixes in the pattern: most runs are followed by a word that is not one,
+        # and the pattern then fails at once
+        suffixes = sorted(s for s in lexicon.org_suffixes if _TAIL_WORD.fullmatch(s))
+        self.tail = (
+            re.compile(r",?\s+(?:" + "|".join(map(re.escape, suffixes)) + r")\b\.?")
+            if suffixes
+            else None
+        )
         self.names_re = (
             re.compile(r"\b(?:" + "|".join(re.escape(s) for s in spellings) + r")\b", re.I)
             if spellings
@@ -187,8 +197,14 @@ class EntityFinder:
                 if not _overlaps(a, b, taken):
                     found.append(Entity(text[a:b], "person", a, b, "pii"))
                     taken.append((a, b))
+        classify = self._classify
         for m in _CAPS.finditer(text, start, end):
-            entity = self._classify(text, m.start(), m.end())
+            a, b = m.span()
+            # a run inside a name or person already found: its entity, which starts in the
+            # run, would overlap that one and be dropped (persons from a detector: most runs)
+            if taken and any(x <= a and b <= y for x, y in taken):
+                continue
+            entity = classify(text, a, b)
             if entity is not None and (not taken or not _overlaps(entity.start, entity.end, taken)):
                 found.append(entity)
                 taken.append((entity.start, entity.end))
@@ -197,8 +213,11 @@ class EntityFinder:
         return found
 
     def _classify(self, text: str, a: int, b: int) -> Entity | None:
-        words = text[a:b].split()
+        run = text[a:b]
         lex = self.lexicon
+        if run in lex.not_names:  # a lone "The", "It", "In": most single-word runs
+            return None
+        words = run.split()
         while words and words[0] in lex.not_names:
             a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
             words = words[1:]
@@ -206,9 +225,10 @@ class EntityFinder:
             return None
         # "Acme Widgets Ltd" / "Acme, Inc." : the suffix may follow a comma
         after = text[b : b + 1]
-        tail = _TAIL.match(text, b, b + 16) if after == "," or after.isspace() else None
-        if tail and tail.group(1) in lex.org_suffixes and words[-1] not in lex.org_suffixes:
-            return Entity(text[a : tail.end()].rstrip("."), "org", a, tail.end(), "suffix")
+        if (after == "," or after.isspace()) and self.tail is not None:
+            tail = self.tail.match(text, b, b + 16)
+            if tail and words[-1] not in lex.org_suffixes:
+                return Entity(text[a : tail.end()].rstrip("."), "org", a, tail.end(), "suffix")
         if len(words) < 2:
             return None
         if not lex.org_suffixes.isdisjoint(words[1:]):
