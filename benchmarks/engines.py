@@ -16,7 +16,9 @@ interleave the engines and the medians are compared. Measured:
   each Ray process it started (GCS, raylet, dashboard head, autoscaler monitor, log monitor,
   dashboard and runtime-env agents, prestarted workers), read from /proc.
 * Ray ready with detectors: start-up plus one task per CPU that imports the scan path and
-  builds every chosen detector (the fixed cost each worker pays before its first item).
+  builds every chosen detector (the fixed cost each worker pays before its first item). The
+  Ray rounds then find those imports done (as rounds 2+ always did: Ray workers outlive a
+  scan, the local pool is spawned per scan); compare medians of several rounds.
 * The CPU of ``import ray`` in a fresh interpreter: every Ray process pays it once, so it
   sets the floor of the start-up CPU (it is ~4x larger where jsonschema's ``format-nongpl``
   extra is installed: ``rfc3987_syntax`` builds its Lark grammars at import).
