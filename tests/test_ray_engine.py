@@ -89,7 +89,7 @@ def cluster(plugin_dir: Path, s3_endpoint: str) -> Iterator[None]:
 NODE_START_TIMEOUT = "timed out during startup"
 
 
-def start_cluster(env: dict[str, str], attempts: int = 3) -> None:
+def start_cluster(env: dict[str, str], attempts: int = 5) -> None:
     """Start the module's 2-CPU cluster. Ray 2.60's raylet aborts when its dashboard agent
     has not written its port file within a fixed 15 s, which an overloaded 2-core machine
     can miss: only that failure is tried again, at most ``attempts`` times, and each one is
