@@ -11,7 +11,17 @@ interleave the engines and the medians are compared. Measured:
   descendants of this process, so Ray's own daemons are charged to Ray; during a local
   round the Ray processes (idle, started before the rounds) are left out of the local figure.
 * wall seconds per item (x cores: core-seconds per item).
-* Ray fixed start-up: ``ray.init`` of a local cluster plus the first no-op task round trip.
+* Ray fixed start-up: a local cluster started the way ``clearance scan --engine ray`` starts
+  it (``ray_engine.connect``) plus the first no-op task round trip, with the CPU seconds of
+  each Ray process it started (GCS, raylet, dashboard head, autoscaler monitor, log monitor,
+  dashboard and runtime-env agents, prestarted workers), read from /proc.
+* Ray ready with detectors: start-up plus one task per CPU that imports the scan path and
+  builds every chosen detector (the fixed cost each worker pays before its first item). The
+  Ray rounds then find those imports done (as rounds 2+ always did: Ray workers outlive a
+  scan, the local pool is spawned per scan); compare medians of several rounds.
+* The CPU of ``import ray`` in a fresh interpreter: every Ray process pays it once, so it
+  sets the floor of the start-up CPU (it is ~4x larger where jsonschema's ``format-nongpl``
+  extra is installed: ``rfc3987_syntax`` builds its Lark grammars at import).
 
 Targets (issue 12): Ray CPU per item <= 1.5x local, start-up <= 10 s.
 
@@ -25,10 +35,12 @@ Run::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +52,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scan_throughput import ensure_corpus, machine
 
+from clearance.detectors.base import DetectorContext, instantiate, resolve
+from clearance.executors.ray_engine import connect
 from clearance.scan import ScanOptions, scan
 
 TARGET_CPU_RATIO = 1.5
@@ -102,18 +116,68 @@ def one_scan(
     return {"items": summary.items, "bytes": summary.bytes, "wall_s": wall, "cpu_s": cpu}
 
 
-def ray_startup(cores: int, attempts: int = 3) -> tuple[float, float, int]:
-    """(wall, CPU seconds across processes, failed attempts) of starting a local cluster and
-    a first no-op task: wall is what a user waits; CPU is what it costs on a machine shared
-    with others. On a heavily loaded machine the raylet can give up waiting for its agent
-    (a fixed 15 s in Ray 2.60); such attempts are retried and counted, not hidden."""
+#: Ray's processes by a piece of their command line (first match wins; log_monitor.py before
+#: monitor.py). Workers show as ``ray::IDLE`` or ``ray::<task>`` once started.
+RAY_ROLES = (
+    ("gcs_server", "gcs"),
+    ("/raylet", "raylet"),
+    ("dashboard/dashboard.py", "dashboard head"),
+    ("log_monitor.py", "log monitor"),
+    ("monitor.py", "autoscaler monitor"),
+    ("DashboardAgent", "dashboard agent"),
+    ("dashboard/agent.py", "dashboard agent"),
+    ("RuntimeEnvAgent", "runtime-env agent"),
+    ("runtime_env/agent", "runtime-env agent"),
+    ("ray::", "workers"),
+    ("default_worker.py", "workers"),
+)
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds so far of each kind of process below this one (Ray's, after a start)."""
+    root = os.getpid()
+    parents, cpu = _processes()
+    roles: dict[str, float] = {}
+    for pid, seconds in cpu.items():
+        if pid == root or _top_child(pid, root, parents) is None:
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        role = next((name for key, name in RAY_ROLES if key in cmd), "other")
+        roles[role] = round(roles.get(role, 0.0) + seconds, 2)
+    return dict(sorted(roles.items(), key=lambda kv: -kv[1]))
+
+
+def import_ray_cost() -> dict[str, Any]:
+    """CPU and wall of ``import ray`` in a fresh interpreter: what every Ray process pays."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import ray"], check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {
+        "cpu_s": round(cpu, 2),
+        "wall_s": round(wall, 2),
+        "rfc3987_syntax_installed": importlib.util.find_spec("rfc3987_syntax") is not None,
+    }
+
+
+def ray_startup(cores: int, attempts: int = 3) -> tuple[float, float, int, float]:
+    """(wall, CPU seconds across processes, failed attempts, driver CPU) of starting a local
+    cluster as ``clearance scan --engine ray`` does and running a first no-op task: wall is
+    what a user waits; CPU is what it costs on a machine shared with others. On a heavily
+    loaded machine the raylet can give up waiting for its agent (a fixed 15 s in Ray 2.60);
+    such attempts are retried and counted, not hidden."""
     import ray
 
     failed = 0
     while True:
-        cpu0, started = tree_cpu(), time.perf_counter()
+        cpu0, started, driver0 = tree_cpu(), time.perf_counter(), time.process_time()
         try:
-            ray.init(num_cpus=cores, include_dashboard=False, log_to_driver=False)
+            connect(None, num_cpus=cores)
             ray.get(ray.remote(lambda: None).remote())
         except Exception as exc:
             failed += 1
@@ -122,7 +186,25 @@ def ray_startup(cores: int, attempts: int = 3) -> tuple[float, float, int]:
             if failed >= attempts:
                 raise
             continue
-        return time.perf_counter() - started, tree_cpu() - cpu0, failed
+        wall, cpu = time.perf_counter() - started, tree_cpu() - cpu0
+        return wall, cpu, failed, time.process_time() - driver0
+
+
+def _build_detectors(names: tuple[str, ...] | None) -> int:
+    """A worker's fixed cost before its first item: import the scan path, build detectors."""
+    import clearance.executors.ray_engine  # noqa: F401  (what a scan task's worker imports)
+
+    return len(instantiate(resolve(names), DetectorContext())[0])
+
+
+def ray_ready(cores: int, names: tuple[str, ...] | None) -> tuple[float, float]:
+    """(wall, CPU) of one detector-building task per CPU on the started cluster."""
+    import ray
+
+    task = ray.remote(num_cpus=1)(_build_detectors)
+    cpu0, started = tree_cpu(), time.perf_counter()
+    ray.get([task.remote(names) for _ in range(cores)])
+    return time.perf_counter() - started, tree_cpu() - cpu0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,11 +224,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.scratch.mkdir(parents=True, exist_ok=True)
     corpus, corpus_info = ensure_corpus(None, args.mb, args.seed, args.scratch)
-    before = children_now()
     load_before = os.getloadavg()[0]
-    startup, startup_cpu, startup_failed = ray_startup(args.workers, args.start_attempts)
+    ray_import = import_ray_cost()
+    import_started = time.perf_counter()
+    import ray  # noqa: F401  (the driver's own import, timed apart from the start)
+
+    driver_import_s = time.perf_counter() - import_started
+    before = children_now()
+    startup, startup_cpu, startup_failed, driver_cpu = ray_startup(
+        args.workers, args.start_attempts
+    )
+    startup_by_role = {"driver": round(driver_cpu, 2), **cpu_by_role()}
     ray_daemons = children_now() - before  # GCS, raylet...: the roots of Ray's processes
     names = tuple(n.strip() for n in args.detectors.split(",")) if args.detectors else None
+    ready, ready_cpu = ray_ready(args.workers, names)
     local_opts = ScanOptions(workers=args.workers, force=True, detectors=names)
     ray_opts = ScanOptions(engine="ray", force=True, detectors=names)
     runs: dict[str, list[dict[str, float]]] = {"local": [], "ray": []}
@@ -179,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
         "ray_startup_s": round(startup, 2),
         "ray_startup_cpu_s": round(startup_cpu, 2),
         "ray_startup_failed_attempts": startup_failed,
+        "ray_startup_cpu_by_process": startup_by_role,
+        "ray_ready_with_detectors_s": round(startup + ready, 2),
+        "ray_ready_with_detectors_cpu_s": round(startup_cpu + ready_cpu, 2),
+        "import_ray_fresh_process": ray_import,
+        "driver_import_ray_s": round(driver_import_s, 2),
     }
     for name in runs:
         report[name] = {

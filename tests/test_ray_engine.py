@@ -13,6 +13,7 @@ import json
 import os
 import random
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import pytest
 import ray
 
 from clearance.detectors import base
+from clearance.executors.ray_engine import init_local
 from clearance.model.errors import ConfigError
 from clearance.policy import builtin_policy, decide_run
 from clearance.policy.table import DECISION_SCHEMA
@@ -78,21 +80,33 @@ def cluster(plugin_dir: Path, s3_endpoint: str) -> Iterator[None]:
         "AWS_ENDPOINT_URL": s3_endpoint,
         **S3_ENV,
     }
-    for attempt in range(5):  # the node can miss Ray's fixed start-up waits under heavy load
-        try:
-            ray.init(
+    start_cluster(env)
+    yield
+    ray.shutdown()
+
+
+#: Ray's error when its node did not register in time (ray/_private/node.py, Ray 2.60).
+NODE_START_TIMEOUT = "timed out during startup"
+
+
+def start_cluster(env: dict[str, str], attempts: int = 5) -> None:
+    """Start the module's 2-CPU cluster. Ray 2.60's raylet aborts when its dashboard agent
+    has not written its port file within a fixed 15 s, which an overloaded 2-core machine
+    can miss: only that failure is tried again, at most ``attempts`` times, and each one is
+    reported as a warning in the test summary; any other error fails at once."""
+    for attempt in range(1, attempts + 1):
+        try:  # a failed start's leftover processes are ended before the next try
+            init_local(
                 num_cpus=2,
                 include_dashboard=False,
                 log_to_driver=False,
                 runtime_env={"env_vars": env},
             )
-            break
-        except Exception:
-            ray.shutdown()
-            if attempt == 4:
+            return
+        except Exception as exc:
+            if NODE_START_TIMEOUT not in str(exc) or attempt == attempts:
                 raise
-    yield
-    ray.shutdown()
+            warnings.warn(f"Ray node start {attempt}/{attempts} timed out: {exc}", stacklevel=1)
 
 
 @pytest.fixture

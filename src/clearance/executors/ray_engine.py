@@ -14,7 +14,11 @@ the workers: coarser than the local pool's bar but it costs no actor or queue.
 from __future__ import annotations
 
 import os
+import signal
+import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 from clearance.executors.batch import ScanConfig, ShardResult, scan_shard
@@ -45,20 +49,41 @@ def require_ray() -> Any:
     return ray
 
 
-def connect(address: str | None = None) -> None:
+def connect(address: str | None = None, *, num_cpus: int | None = None) -> None:
     """Join ``address`` (``auto``, ``ray://host:10001``) or start a local cluster; a cluster
-    this process already joined (``ray.init`` by the caller) is used as it is."""
+    this process already joined (``ray.init`` by the caller) is used as it is.
+
+    ``num_cpus`` sizes a cluster started here (default: Ray counts the machine's CPUs); a
+    joined cluster keeps its own settings.
+    """
     ray = require_ray()
     if ray.is_initialized():
         return
     env = {k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}
+    options: dict[str, Any] = {}
+    if address is None:
+        # What a local start costs (benchmarks/engines.py prints it per process): ray.init
+        # launches ~7 Python processes (dashboard head, autoscaler monitor, log monitor, the
+        # raylet's dashboard and runtime-env agents, one prestarted worker per CPU), and each
+        # one's CPU is almost all ``import ray``. include_dashboard=False only trims the
+        # dashboard head's modules (ray/_private/services.py start_api_server, Ray 2.60: the
+        # process is still started and waited for); ray.init turns usage stats off itself
+        # for release wheels (ray/_private/worker.py, ``set_usage_stats_enabled_via_env_var``);
+        # the monitor and log monitor have no ray.init switch (RayParams only), and neither
+        # ``_system_config`` enable_metrics_collection=False nor prestart_worker_first_driver=
+        # False changed the start's CPU here (RESULTS.md, issue 12), so none is set.
+        options = {"num_cpus": num_cpus, "include_dashboard": False}
     try:
-        ray.init(
-            address=address,
-            include_dashboard=False,
-            log_to_driver=False,
-            runtime_env={"env_vars": env} if env else None,
-        )
+        if address is None:
+            init_local(
+                log_to_driver=False, runtime_env={"env_vars": env} if env else None, **options
+            )
+        else:
+            ray.init(
+                address=address,
+                log_to_driver=False,
+                runtime_env={"env_vars": env} if env else None,
+            )
     except Exception as exc:
         # Ray raises a bare Exception when a local node does not come up in time (its
         # raylet waits 15 s for its agent: too short on an overloaded machine).
@@ -67,6 +92,71 @@ def connect(address: str | None = None) -> None:
             f"could not {where}: {exc}. Nothing was scanned; retry, or start one with "
             "`ray start --head` and pass --address auto"
         ) from exc
+
+
+def init_local(**options: Any) -> None:
+    """``ray.init(**options)`` of a new local cluster that leaves nothing running if it fails.
+
+    A start that fails part-way (the raylet missing its fixed wait for its agent on a loaded
+    machine, a port in use) leaves the processes already started (GCS, dashboard head,
+    monitors) running until this process exits: ``ray.shutdown`` only stops a node that came
+    up (ray/_private/worker.py, Ray 2.60). They would compete with a retry for the CPU, so
+    they are ended here, by their ids (children of this process running Ray's code).
+    """
+    ray = require_ray()
+    joined = ray.is_initialized()  # then ray.init refuses before starting anything
+    before = set() if joined else _ray_children()
+    try:
+        ray.init(**options)
+    except Exception:
+        if not joined:
+            ray.shutdown()
+            _end(_ray_children() - before)
+        raise
+
+
+def _ray_children() -> set[int]:
+    """Ids of this process's children that run Ray's code (Linux /proc; else none)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return set()
+    ray_dir = str(Path(require_ray().__file__).parent).encode()
+    me = str(os.getpid())
+    found: set[int] = set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if stat[stat.rindex(")") + 2 :].split()[1] == me and ray_dir in cmdline:
+            found.add(int(entry.name))
+    return found
+
+
+def _end(pids: set[int], grace_s: float = 5.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace_s``, and reap: these are our own children."""
+    for pid in pids:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    for pid in pids:
+        while True:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break  # already reaped
+            if done:
+                break
+            if time.monotonic() > deadline:
+                with suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                with suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+                break
+            time.sleep(0.05)
 
 
 def _scan_task(spec: ShardSpec, config: ScanConfig) -> ShardResult:
