@@ -20,12 +20,11 @@ import ipaddress
 import re
 from typing import NamedTuple
 
-from stdnum import iban as stdnum_iban
-from stdnum import isbn
 
 from clearance.detectors.pii import names
 from clearance.detectors.pii.address import find_addresses
-from clearance.detectors.pii.numbers import is_card, is_ssn, national_id
+from clearance.detectors.pii.iban import is_iban
+from clearance.detectors.pii.numbers import is_card, is_isbn, is_ssn, national_id
 from clearance.detectors.pii.phone import DEFAULT_REGIONS, phone_confidence
 
 
@@ -48,6 +47,7 @@ _NUMBER = re.compile(
     r"[+(\d](?<![\w+\-.].)(?:(?<=\()\+)?(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
 )
 _TOKEN_END = re.compile(r"[^\d]")
+_NOT_DIGITS = str.maketrans("", "", " -./()+")  # what a ``_NUMBER`` run holds besides digits
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
 _EMAIL_AT = re.compile(
@@ -204,19 +204,13 @@ def _ibans(text: str) -> list[PiiSpan]:
         for n in range(len(groups), 0, -1):
             candidate = "".join(groups[:n])
             compact = candidate.replace(" ", "").replace("-", "")
-            if 15 <= len(compact) <= 34 and _mod97(compact) and stdnum_iban.is_valid(compact):
+            if 15 <= len(compact) <= 34 and is_iban(compact):
                 end = match.start() + len(candidate)
                 if end < len(text) and text[end].isalnum():
                     break
                 out.append(PiiSpan("IBAN", match.start(), end, 0.99, "pii/iban"))
                 break
     return out
-
-
-def _mod97(compact: str) -> bool:
-    """ISO 13616 check (cheap, before python-stdnum checks the country format)."""
-    digits = "".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])
-    return int(digits) % 97 == 1
 
 
 def _letter_ids(text: str) -> list[PiiSpan]:
@@ -301,8 +295,6 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
             pos = token.start() + 1 if token is not None else end
             continue
         raw = match.group()
-        if not raw[-1].isdigit() and not any(ch.isdigit() for ch in raw):
-            continue
         # trailing separators are not part of the number
         while raw and raw[-1] in " -./(":
             raw = raw[:-1]
@@ -319,7 +311,7 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
             and not (text[end] == "x" and text[end + 1 : end + 2].isdigit())
         ):
             continue
-        if sum(ch.isdigit() for ch in raw) < 7 and "." not in raw:
+        if len(raw.translate(_NOT_DIGITS)) < 7 and "." not in raw:
             continue
         span = _classify(text, raw, start, regions)
         if span is not None:
@@ -359,7 +351,7 @@ def _classify_parts(text: str, raw: str, start: int, regions: tuple[str, ...]) -
 def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiSpan | None:
     """What a number-shaped candidate is, if anything personal."""
     end = start + len(raw)
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    digits = raw.translate(_NOT_DIGITS)
     nd = len(digits)
     context = _before(text, start)
     if raw.count(".") == 3 and _IPV4.fullmatch(raw):
@@ -391,7 +383,7 @@ def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiS
     if (
         nd in (10, 13)
         and (_ISBN_CONTEXT.search(context) or raw.count("-") == 3 or digits[:3] in ("978", "979"))
-        and isbn.is_valid(raw)
+        and is_isbn(raw, digits)
     ):
         return None
     found = national_id(raw, context)

@@ -1,0 +1,56 @@
+"""IBAN validation for the scanner: ISO 13616 mod-97 plus the country's BBAN format.
+
+``python-stdnum`` is the reference: the country formats are its IBAN registry (``numdb``
+``iban``, from SWIFT's registry), compiled here once per country, and its country modules
+(Belgium, Spain, Montenegro, Norway: national check digits inside the BBAN) run as they are.
+Only the generic part of ``stdnum.iban.validate`` is inline, because every IBAN-shaped run of
+a document is asked (shrinking grouped candidates asks several times) and stdnum's
+``clean``/registry lookup/regex build per call cost far more than the check; a property test
+compares ``is_iban`` with ``stdnum.iban.is_valid``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from types import ModuleType
+
+from stdnum import numdb
+from stdnum.util import get_cc_module
+
+_STRUCT = re.compile(r"([1-9][0-9]*)!([nac])")
+_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
+# mod-97 reads letters as two-digit numbers: A=10 ... Z=35 (ISO 13616-1, as stdnum's mod_97_10)
+_LETTERS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+
+
+@cache
+def _bban(country: str) -> re.Pattern[str] | None:
+    """The BBAN format of ``country`` from stdnum's registry, compiled (None: no IBANs)."""
+    info = numdb.get("iban").info(country)
+    props = info[0][1] if info and info[0][0] == country else {}
+    if not props:
+        return None
+    structure = _STRUCT.sub(lambda m: f"{_CHARS[m.group(2)]}{{{m.group(1)}}}", props.get("bban", ""))
+    return re.compile(structure)
+
+
+@cache
+def _country_module(country: str) -> ModuleType | None:
+    module: ModuleType | None = get_cc_module(country.lower(), "iban")
+    return module
+
+
+def mod97_ok(compact: str) -> bool:
+    """ISO 13616 check digits of an IBAN in compact form (A-Z and 0-9)."""
+    return int((compact[4:] + compact[:4]).translate(_LETTERS)) % 97 == 1
+
+
+def is_iban(compact: str) -> bool:
+    """``stdnum.iban.is_valid(compact)`` for an IBAN already in compact form: two capital
+    letters, two digits, then capitals and digits only (what the scanner's pattern yields)."""
+    bban = _bban(compact[:2])
+    if bban is None or bban.fullmatch(compact[4:]) is None or not mod97_ok(compact):
+        return False
+    module = _country_module(compact[:2])
+    return module is None or bool(module.is_valid(compact))
