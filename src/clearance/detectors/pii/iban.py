@@ -12,8 +12,8 @@ compares ``is_iban`` with ``stdnum.iban.is_valid``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
-from types import ModuleType
 
 from stdnum import numdb
 from stdnum.util import get_cc_module
@@ -31,14 +31,17 @@ def _bban(country: str) -> re.Pattern[str] | None:
     props = info[0][1] if info and info[0][0] == country else {}
     if not props:
         return None
-    structure = _STRUCT.sub(lambda m: f"{_CHARS[m.group(2)]}{{{m.group(1)}}}", props.get("bban", ""))
+    structure = _STRUCT.sub(
+        lambda m: f"{_CHARS[m.group(2)]}{{{m.group(1)}}}", props.get("bban", "")
+    )
     return re.compile(structure)
 
 
 @cache
-def _country_module(country: str) -> ModuleType | None:
-    module: ModuleType | None = get_cc_module(country.lower(), "iban")
-    return module
+def _country_check(country: str) -> Callable[[str], bool] | None:
+    """The ``is_valid`` of stdnum's module for the country's IBANs, if it has one."""
+    module = get_cc_module(country.lower(), "iban")
+    return None if module is None else module.is_valid
 
 
 def mod97_ok(compact: str) -> bool:
@@ -52,5 +55,5 @@ def is_iban(compact: str) -> bool:
     bban = _bban(compact[:2])
     if bban is None or bban.fullmatch(compact[4:]) is None or not mod97_ok(compact):
         return False
-    module = _country_module(compact[:2])
-    return module is None or bool(module.is_valid(compact))
+    check = _country_check(compact[:2])
+    return check is None or bool(check(compact))

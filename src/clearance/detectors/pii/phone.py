@@ -6,16 +6,20 @@ A national-form candidate (``(415) 555-2671``, ``020 7946 0958``) has no country
 against a default list of regions, and only when it looks like a phone number: a context word
 before it (tel, phone, call, mobile, fax...) or phone-style grouping (parentheses, two or more
 separators). A bare run of digits is an order number until something says otherwise.
+
+Validity is ``phonenumbers``' answer; ``phone_fast`` computes it from the library's metadata,
+compiled once, for the digit strings the scanner produces, and falls back to the library.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple
 
 import phonenumbers
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+from phonenumbers import PhoneMetadata
+
+from clearance.detectors.pii import phone_fast
 
 #: regions tried, in order, for numbers written without a country code.
 DEFAULT_REGIONS: tuple[str, ...] = (
@@ -52,15 +56,15 @@ def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> 
     digits = len(number)
     if not 7 <= digits <= 15:
         return None
-    international = candidate.startswith(("+", "00"))
-    has_context = CONTEXT.search(context) is not None
-    if international:
+    if candidate.startswith(("+", "00")):  # international
         text = "+" + candidate[2:] if candidate.startswith("00") else candidate
-        return 0.95 if _valid(text, None) else None
-    separators = len(_SEPARATORS.findall(candidate))
-    phone_shaped = "(" in candidate or separators >= 2
-    if not (has_context or phone_shaped) or digits > 12:  # national numbers: <= 12 digits
+        after_plus = number[2:] if candidate.startswith("00") else number
+        return 0.95 if _valid(text, None, after_plus if simple else None) else None
+    if digits > 12:  # national numbers: <= 12 digits
         return None
+    has_context = CONTEXT.search(context) is not None
+    if not has_context and "(" not in candidate and len(_SEPARATORS.findall(candidate)) < 2:
+        return None  # neither a phone word before it nor phone-style grouping
     plus = "+" in candidate or not simple
     first_digit = number[0]
     for region in regions:
@@ -74,9 +78,7 @@ def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> 
         lengths = _lengths(region)
         if lengths and national not in lengths and digits not in lengths:
             continue
-        if not plausible(number, region, plus):
-            continue
-        if _valid(candidate, region):
+        if _valid(candidate, region, None if plus else number):
             return 0.9 if has_context else 0.75
     return None
 
@@ -85,67 +87,6 @@ _SEPARATORS = re.compile(r"[ \-./]+")
 #: the characters a number-shaped candidate holds besides ASCII digits (``scan._NUMBER``)
 _PUNCTUATION = " -./()+"
 _NOT_DIGITS = str.maketrans("", "", _PUNCTUATION)
-
-
-class _Plan(NamedTuple):
-    """What ``phonenumbers.parse`` may do with a national-format number for one region, and
-    the national-number patterns of every region that shares its country code."""
-
-    country_code: str
-    descs: tuple[tuple[frozenset[int], re.Pattern[str]], ...]
-    national_prefix: re.Pattern[str] | None
-    idd: re.Pattern[str] | None
-
-
-@cache
-def _plan(region: str) -> _Plan | None:
-    """The region's numbering-plan tables, compiled once (None: too complex to pre-check)."""
-    metadata = PhoneMetadata.metadata_for_region(region)
-    if metadata is None or metadata.national_prefix_transform_rule:
-        return None  # a transform rule rewrites the digits (BR carrier codes): always ask
-    descs = []
-    for other in COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, (region,)):
-        meta = PhoneMetadata.metadata_for_region(other)
-        desc = meta.general_desc if meta is not None else None
-        if desc is None or desc.national_number_pattern is None:
-            return None
-        lengths = frozenset(desc.possible_length or ())
-        descs.append((lengths, re.compile(desc.national_number_pattern)))
-    npfp = metadata.national_prefix_for_parsing
-    idd = metadata.international_prefix
-    return _Plan(
-        str(metadata.country_code),
-        tuple(descs),
-        re.compile(npfp) if npfp else None,
-        re.compile(idd) if idd else None,
-    )
-
-
-def plausible(number: str, region: str, plus: bool = False) -> bool:
-    """False only when ``phonenumbers`` cannot find ``number`` (national format, ASCII digits
-    only) valid for ``region``: none of the national numbers its parser may derive (as
-    written, without the national prefix, without a leading country code) fits the general
-    pattern of a region with that country code, which ``is_valid_number`` requires. Checked
-    with the library's own metadata, compiled once, before its much costlier
-    ``parse``/``is_valid_number`` (the scanner's hot path); a property test checks that no
-    number ``phonenumbers`` accepts is rejected here."""
-    plan = _plan(region)
-    if plan is None or plus or (plan.idd is not None and plan.idd.match(number)):
-        return True  # an international prefix: parse reads a country code, any country
-    bases = [number]
-    if number.startswith(plan.country_code):
-        bases.append(number[len(plan.country_code) :])
-    for base in bases:
-        variants = [base]
-        if plan.national_prefix is not None:
-            m = plan.national_prefix.match(base)
-            if m is not None:
-                variants.append(base[m.end() :])
-        for variant in variants:
-            for lengths, pattern in plan.descs:
-                if (not lengths or len(variant) in lengths) and pattern.fullmatch(variant):
-                    return True
-    return False
 
 
 @cache
@@ -163,7 +104,13 @@ def _trunk_prefix(region: str) -> str:
     return (metadata.national_prefix or "") if metadata is not None else ""
 
 
-def _valid(text: str, region: str | None) -> bool:
+def _valid(text: str, region: str | None, digits: str | None = None) -> bool:
+    """Is ``text`` a valid number (for ``region`` when written nationally)? ``digits``: its
+    ASCII digits (after the ``+`` in international form), for the compiled fast path."""
+    if digits is not None:
+        fast = phone_fast.is_valid(digits, region)
+        if fast is not None:
+            return fast
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

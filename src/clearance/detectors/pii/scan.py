@@ -20,7 +20,6 @@ import ipaddress
 import re
 from typing import NamedTuple
 
-
 from clearance.detectors.pii import names
 from clearance.detectors.pii.address import find_addresses
 from clearance.detectors.pii.iban import is_iban
