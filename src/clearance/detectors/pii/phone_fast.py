@@ -46,6 +46,7 @@ class _Plan(NamedTuple):
     leading_digits: re.Pattern[str] | None
     national_prefix: re.Pattern[str] | None
     idd: re.Pattern[str] | None
+    transform: bool  # a national-prefix transform rule: parsing is left to phonenumbers
 
 
 def _desc(desc: Any) -> _Desc | None:
@@ -59,12 +60,7 @@ def _desc(desc: Any) -> _Desc | None:
 def _plan(region: str) -> _Plan | None:
     """The region's metadata, compiled; None where the port does not apply."""
     meta = PhoneMetadata.metadata_for_region(region, None)
-    if (
-        meta is None
-        or meta.country_code is None
-        or meta.national_prefix_transform_rule
-        or meta.general_desc is None
-    ):
+    if meta is None or meta.country_code is None or meta.general_desc is None:
         return None
     general = _desc(meta.general_desc)
     lengths = tuple(meta.general_desc.possible_length or ())
@@ -96,6 +92,7 @@ def _plan(region: str) -> _Plan | None:
         leading,
         re.compile(npfp) if npfp else None,
         re.compile(idd) if idd else None,
+        bool(meta.national_prefix_transform_rule),
     )
 
 
@@ -164,10 +161,12 @@ def is_valid(digits: str, region: str | None) -> bool | None:
         if main == _NON_GEO:
             return None
         plan = _plan(main)
+        if plan is None or plan.transform:
+            return None
     else:
         plan = _plan(region)
-        if plan is None or (plan.idd is not None and plan.idd.match(digits)):
-            return None  # an international dialling prefix: parse reads another country
+        if plan is None or plan.transform or (plan.idd is not None and plan.idd.match(digits)):
+            return None  # (an international dialling prefix: parse reads another country)
         if COUNTRY_CODE_TO_REGION_CODE.get(plan.country_code, ("",))[0] != region:
             return None
         country_code, national = plan.country_code, digits
@@ -178,8 +177,6 @@ def is_valid(digits: str, region: str | None) -> bool | None:
                 _test_length(digits, plan) == _TOO_LONG
             ):
                 national = rest  # the number was written with its country code, no "+"
-    if plan is None:
-        return None
     if len(national) < _MIN_NSN:
         return False
     nsn = _national_number(national, plan)
