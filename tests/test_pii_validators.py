@@ -233,12 +233,16 @@ def _phone_digits(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=1500, deadline=None)
-@given(_phone_digits(), st.sampled_from([None, *DEFAULT_REGIONS, "CA", "GG", "RU", "AR"]))
+@given(
+    _phone_digits(), st.sampled_from([None, *DEFAULT_REGIONS, "CA", "GG", "RU", "AR", "AG", "JP"])
+)
 @example("14155552671", None)
 @example("4155552671", "US")
 @example("02079460958", "GB")
 @example("442079460958", "GB")  # written with the country code, no "+"
 @example("01144207946095", "US")  # US international prefix: left to phonenumbers
+@example("011987654321", "BR")  # Brazil: carrier code rewritten by the transform rule
+@example("0901123456789", "BR")
 @example("8001234567", None)  # +800: non-geographic, left to phonenumbers
 def test_phone_fast_path_matches_phonenumbers(digits: str, region: str | None) -> None:
     assume(digits)
@@ -259,13 +263,21 @@ def test_phone_fast_path_matches_phonenumbers_on_random_digits(
 
 
 def test_phone_fast_path_covers_the_default_regions() -> None:
-    """The port answers for the common regions itself (it is no speed-up otherwise) and
-    leaves regions with national-prefix transform rules to phonenumbers."""
+    """The port answers for the regions the scanner tries itself (it is no speed-up
+    otherwise), transform rules included, and leaves international dialling prefixes in a
+    national number and non-geographic codes to phonenumbers."""
     assert phone_fast.is_valid("4155552671", "US") is True
     assert phone_fast.is_valid("442079460958", None) is True
-    assert phone_fast.is_valid("0301234567", "DE") is not None
-    assert phone_fast.is_valid("11987654321", "BR") is None  # BR rewrites carrier codes
     assert phone_fast.is_valid("1234567", "US") is False
+    for region in DEFAULT_REGIONS:
+        example = phonenumbers.example_number_for_type(region, PhoneNumberType.FIXED_LINE)
+        assert example is not None
+        national = re.sub(
+            r"\D", "", phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+        )
+        assert phone_fast.is_valid(national, region) is True, region
+    assert phone_fast.is_valid("01144207946095", "US") is None
+    assert phone_fast.is_valid("80012345678", None) is None
 
 
 @pytest.mark.parametrize(
