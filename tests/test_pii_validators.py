@@ -298,3 +298,36 @@ def test_phone_fast_path_agrees_on_formatted_candidates(candidate: str, region: 
     parsing the candidate as written."""
     digits = re.sub(r"\D", "", candidate)
     assert phone_fast.is_valid(digits, region) == _reference(candidate, region)
+
+
+# --- scanner shortcuts ------------------------------------------------------------------------
+
+
+def test_text_without_digits_still_gets_email_and_person_passes() -> None:
+    """Prose without a digit skips the digit-anchored passes; the others still run."""
+    from clearance.detectors.pii.scan import scan_text
+
+    text = "Dear Anna Schmidt,\nplease write to anna.schmidt@example.org about it."
+    found = [(s.entity, text[s.start : s.end]) for s in scan_text(text)]
+    assert found == [("PERSON", "Anna Schmidt"), ("EMAIL", "anna.schmidt@example.org")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transfer to DE89 3704 0044 0532 0130 00 by Friday.",
+        "IBAN: GB82 WEST 1234 5698 7654 32, card 4111 1111 1111 1111.",
+    ],
+)
+def test_grouped_iban_reported_once_other_numbers_still_found(text: str) -> None:
+    """The digit groups of a found IBAN are not re-read as phone or card candidates; a card
+    after it still is."""
+    from clearance.detectors.pii.scan import scan_text
+
+    spans = scan_text(text)
+    assert spans[0].entity == "IBAN"
+    assert sum(s.entity == "IBAN" for s in spans) == 1
+    if "4111" in text:
+        assert [text[s.start : s.end] for s in spans if s.entity == "CARD"] == [
+            "4111 1111 1111 1111"
+        ]

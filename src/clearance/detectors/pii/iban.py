@@ -2,7 +2,8 @@
 
 ``python-stdnum`` is the reference: the country formats are its IBAN registry (``numdb``
 ``iban``, from SWIFT's registry), compiled here once per country, and its country modules
-(Belgium, Spain, Montenegro, Norway: national check digits inside the BBAN) run as they are.
+(Belgium, Spain, Montenegro, Norway: national check digits inside the BBAN) run as they are
+(for Spain and Norway, their national account-number check alone).
 Only the generic part of ``stdnum.iban.validate`` is inline, because every IBAN-shaped run of
 a document is asked (shrinking grouped candidates asks several times) and stdnum's
 ``clean``/registry lookup/regex build per call cost far more than the check; a property test
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from functools import cache
 
 from stdnum import numdb
+from stdnum.es import ccc
+from stdnum.no import kontonr
 from stdnum.util import get_cc_module
 
 _STRUCT = re.compile(r"([1-9][0-9]*)!([nac])")
@@ -37,9 +40,21 @@ def _bban(country: str) -> re.Pattern[str] | None:
     return re.compile(structure)
 
 
+def _bban_check(check: Callable[[str], bool]) -> Callable[[str], bool]:
+    return lambda compact: bool(check(compact[4:]))
+
+
+# Spain's and Norway's IBAN modules check the BBAN as a national account number (``es.ccc``,
+# ``no.kontonr``) after repeating the generic IBAN validation; only that national part is
+# called here. Other countries' modules (Belgium, Montenegro) run whole.
+_NATIONAL = {"ES": _bban_check(ccc.is_valid), "NO": _bban_check(kontonr.is_valid)}
+
+
 @cache
 def _country_check(country: str) -> Callable[[str], bool] | None:
-    """The ``is_valid`` of stdnum's module for the country's IBANs, if it has one."""
+    """The country-specific check of stdnum for the country's IBANs, if it has one."""
+    if country in _NATIONAL:
+        return _NATIONAL[country]
     module = get_cc_module(country.lower(), "iban")
     return None if module is None else module.is_valid
 

@@ -143,8 +143,9 @@ def scan_text(
     # Every other pattern but the names' needs a digit: prose without one skips them all
     # (one C-level scan instead of seven).
     if _DIGIT.search(text) is not None:
-        spans.extend(_numbers(text, regions))
-        spans.extend(_ibans(text))
+        ibans = _ibans(text)
+        spans.extend(ibans)
+        spans.extend(_numbers(text, regions, ibans))
         spans.extend(_letter_ids(text))
         if ":" in text:
             spans.extend(_ipv6(text))
@@ -286,7 +287,12 @@ def _dob_context(context: str) -> bool:
     return len(gap) <= 20 and not any(ch.isdigit() or ch in ".;!?" for ch in gap.rstrip(". "))
 
 
-def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
+def _numbers(
+    text: str, regions: tuple[str, ...], inside: list[PiiSpan] | None = None
+) -> list[PiiSpan]:
+    """Number-shaped personal data; runs wholly ``inside`` an already found span (an IBAN's
+    digit groups) are not classified: a longer span that starts before them wins anyway,
+    and splitting a long grouped run into sub-runs is the costliest case of this pass."""
     out: list[PiiSpan] = []
     n = len(text)
     pos = 0
@@ -294,6 +300,8 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
         start, end = match.span()
         pos = end
         if end - start < 7:  # the shortest personal number, an IPv4 address, has 7 characters
+            continue
+        if inside and any(s.start < start and end <= s.end for s in inside):
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+-."):
             # glued to a word ("visa19 4111..."): skip its first token, look again after it
