@@ -331,3 +331,30 @@ def test_grouped_iban_reported_once_other_numbers_still_found(text: str) -> None
         assert [text[s.start : s.end] for s in spans if s.entity == "CARD"] == [
             "4111 1111 1111 1111"
         ]
+
+
+def _surname_reference(token: str, last: frozenset[str]) -> bool:
+    """The surname rule as first written (prefix loop)."""
+    low = token.lower().replace("\u2019", "'")
+    if low in last:
+        return True
+    if "-" in low:
+        return any(part in last for part in low.split("-"))
+    return any(low.startswith(p) and len(low) > len(p) + 2 for p in ("o'", "mc", "mac"))
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(
+        st.sampled_from(["O'", "O\u2019", "Mc", "Mac", "Smith", "-", "a", "b", "Z", "ñ"]),
+        max_size=5,
+    ).map("".join)
+)
+@example("MacLeod")
+@example("Macy")
+@example("McCoy")
+@example("O'Neil")
+@example("Smith-Jonesx")
+def test_surname_rule_matches_reference(token: str) -> None:
+    last = frozenset(["smith", "jones"])
+    assert names._is_surname(token, last) == _surname_reference(token, last)

@@ -319,15 +319,15 @@ def _lists() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _is_surname(token: str, last: frozenset[str]) -> bool:
-    low = token.lower().replace("\u2019", "'")
+    low = token.lower()
+    if "\u2019" in low:
+        low = low.replace("\u2019", "'")
     if low in last:
         return True
     if "-" in low:  # double-barrelled: Smith-Jones
         return any(part in last for part in low.split("-"))
-    for prefix in ("o'", "mc", "mac"):
-        if low.startswith(prefix) and len(low) > len(prefix) + 2:
-            return True
-    return False
+    # O'Brien, McCarthy, MacLeod: more than two letters after the prefix
+    return len(low) > 4 and (low.startswith(("o'", "mc")) or (low[:3] == "mac" and len(low) > 5))
 
 
 def find_names(text: str) -> list[PiiSpan]:

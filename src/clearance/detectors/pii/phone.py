@@ -67,20 +67,23 @@ def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> 
         return None  # neither a phone word before it nor phone-style grouping
     plus = "+" in candidate or not simple
     first_digit = number[0]
-    for region in regions:
+    for region, prefix, lengths in _plans(regions):
         # regions with a trunk prefix (0 in most of Europe) write national numbers with it
-        prefix = _trunk_prefix(region)
         if prefix == "0" and region != "BR" and first_digit != "0":
             continue
-        # a length the region's plan never uses: no need to ask phonenumbers (its parse is
-        # the hot path of the whole scanner)
+        # a length the region's plan never uses: no need to validate
         national = digits - (len(prefix) if prefix and first_digit == prefix[0] else 0)
-        lengths = _lengths(region)
         if lengths and national not in lengths and digits not in lengths:
             continue
         if _valid(candidate, region, None if plus else number):
             return 0.9 if has_context else 0.75
     return None
+
+
+@cache
+def _plans(regions: tuple[str, ...]) -> tuple[tuple[str, str, frozenset[int]], ...]:
+    """(region, trunk prefix, national number lengths) for each region, looked up once."""
+    return tuple((region, _trunk_prefix(region), _lengths(region)) for region in regions)
 
 
 _SEPARATORS = re.compile(r"[ \-./]+")
