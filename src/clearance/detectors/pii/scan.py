@@ -290,9 +290,11 @@ def _dob_context(context: str) -> bool:
 def _numbers(
     text: str, regions: tuple[str, ...], inside: list[PiiSpan] | None = None
 ) -> list[PiiSpan]:
-    """Number-shaped personal data; runs wholly ``inside`` an already found span (an IBAN's
-    digit groups) are not classified: a longer span that starts before them wins anyway,
-    and splitting a long grouped run into sub-runs is the costliest case of this pass."""
+    """Number-shaped personal data. Runs wholly ``inside`` an already found span (an IBAN's
+    digit groups) are not classified: that span starts before them and covers them, so
+    ``_resolve`` drops whatever is found there (unless a third span overlapping the IBAN's
+    start displaced it), and splitting a long grouped run into sub-runs is the costliest case
+    of this pass."""
     out: list[PiiSpan] = []
     n = len(text)
     pos = 0
