@@ -56,7 +56,7 @@ def test_registry_read_as_countries() -> None:
     assert all(numdb.get("iban").info(c)[0][1].get("bban") for c in _IBAN_COUNTRIES)
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(_ibans())
 @example("DE89370400440532013000")  # valid
 @example("GB82WEST12345698765432")  # valid, letters in the BBAN
@@ -69,6 +69,7 @@ def test_is_iban_matches_python_stdnum(value: str) -> None:
     assert is_iban(value) == stdnum_iban.is_valid(value)
 
 
+@settings(deadline=None)
 @given(st.text(_ALNUM, min_size=5, max_size=34).filter(lambda v: v[:2].isalpha()))
 def test_mod97_matches_python_stdnum(value: str) -> None:
     from stdnum.iso7064 import mod_97_10
@@ -108,7 +109,7 @@ def _isbn_like(draw: st.DrawFn) -> str:
     return out
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(_isbn_like())
 @example("978-0-306-40615-7")
 @example("0-306-40615-2")
@@ -131,7 +132,7 @@ def _network_reference(digits: str) -> bool:
     return False
 
 
-@settings(max_examples=800)
+@settings(max_examples=800, deadline=None)
 @given(
     st.sampled_from(["", "2", "22", "35", "36", "4", "5", "6", "62", "622", "6011", "0604"]),
     st.text("0123456789", min_size=12, max_size=19),
@@ -165,7 +166,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=1000)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(_PIECES, max_size=8).map("".join))
 @example("Dr. ")
 @example("Dear \n")
@@ -343,7 +344,7 @@ def _surname_reference(token: str, last: frozenset[str]) -> bool:
     return any(low.startswith(p) and len(low) > len(p) + 2 for p in ("o'", "mc", "mac"))
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["O'", "O\u2019", "Mc", "Mac", "Smith", "-", "a", "b", "Z", "ñ"]),
