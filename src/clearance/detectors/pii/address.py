@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 _RULE = "pii/address"
 
 # house number (with a unit "66/9" or a letter "12a") before a capitalised word
-_STREET_NUM = re.compile(r"\d{1,6}[A-Za-z]?(?:/\d{1,5})?,? (?=[A-Z])")
+# possessive: nothing given back could match what follows (measured 2x faster on digit runs)
+_STREET_NUM = re.compile(r"\d{1,6}+[A-Za-z]?+(?:/\d{1,5}+)?+,?+ (?=[A-Z])")
 _WORDS = re.compile(r"[A-Z][\w'\u2019\-]*\.?(?: [A-Z][\w'\u2019\-]*\.?){0,4}")
 _SECONDARY = re.compile(
     r",? (?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Floor|Fl\.?|Room|#) ?#?[0-9][0-9A-Za-z\-]{0,5}"

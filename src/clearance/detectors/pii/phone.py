@@ -6,6 +6,9 @@ A national-form candidate (``(415) 555-2671``, ``020 7946 0958``) has no country
 against a default list of regions, and only when it looks like a phone number: a context word
 before it (tel, phone, call, mobile, fax...) or phone-style grouping (parentheses, two or more
 separators). A bare run of digits is an order number until something says otherwise.
+
+Validity is ``phonenumbers``' answer; ``phone_fast`` computes it from the library's metadata,
+compiled once, for the digit strings the scanner produces, and falls back to the library.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from functools import cache
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
+
+from clearance.detectors.pii import phone_fast
 
 #: regions tried, in order, for numbers written without a country code.
 DEFAULT_REGIONS: tuple[str, ...] = (
@@ -44,36 +49,47 @@ CONTEXT = re.compile(
 
 def phone_confidence(candidate: str, context: str, regions: tuple[str, ...]) -> float | None:
     """Confidence that ``candidate`` is a valid phone number, or None."""
-    digits = sum(ch.isdigit() for ch in candidate)
+    number = candidate.translate(_NOT_DIGITS)
+    simple = number.isascii() and number.isdigit()  # the scanner's candidates always are
+    if not simple:
+        number = "".join(ch for ch in candidate if ch.isdigit())
+    digits = len(number)
     if not 7 <= digits <= 15:
         return None
-    international = candidate.startswith(("+", "00"))
-    has_context = CONTEXT.search(context) is not None
-    if international:
+    if candidate.startswith(("+", "00")):  # international
         text = "+" + candidate[2:] if candidate.startswith("00") else candidate
-        return 0.95 if _valid(text, None) else None
-    separators = len(_SEPARATORS.findall(candidate))
-    phone_shaped = "(" in candidate or separators >= 2
-    if not (has_context or phone_shaped) or digits > 12:  # national numbers: <= 12 digits
+        after_plus = number[2:] if candidate.startswith("00") else number
+        return 0.95 if _valid(text, None, after_plus if simple else None) else None
+    if digits > 12:  # national numbers: <= 12 digits
         return None
-    first_digit = next(ch for ch in candidate if ch.isdigit())
-    for region in regions:
+    has_context = CONTEXT.search(context) is not None
+    if not has_context and "(" not in candidate and len(_SEPARATORS.findall(candidate)) < 2:
+        return None  # neither a phone word before it nor phone-style grouping
+    plus = "+" in candidate or not simple
+    first_digit = number[0]
+    for region, prefix, lengths in _plans(regions):
         # regions with a trunk prefix (0 in most of Europe) write national numbers with it
-        prefix = _trunk_prefix(region)
         if prefix == "0" and region != "BR" and first_digit != "0":
             continue
-        # a length the region's plan never uses: no need to ask phonenumbers (its parse is
-        # the hot path of the whole scanner)
+        # a length the region's plan never uses: no need to validate
         national = digits - (len(prefix) if prefix and first_digit == prefix[0] else 0)
-        lengths = _lengths(region)
         if lengths and national not in lengths and digits not in lengths:
             continue
-        if _valid(candidate, region):
+        if _valid(candidate, region, None if plus else number):
             return 0.9 if has_context else 0.75
     return None
 
 
+@cache
+def _plans(regions: tuple[str, ...]) -> tuple[tuple[str, str, frozenset[int]], ...]:
+    """(region, trunk prefix, national number lengths) for each region, looked up once."""
+    return tuple((region, _trunk_prefix(region), _lengths(region)) for region in regions)
+
+
 _SEPARATORS = re.compile(r"[ \-./]+")
+#: the characters a number-shaped candidate holds besides ASCII digits (``scan._NUMBER``)
+_PUNCTUATION = " -./()+"
+_NOT_DIGITS = str.maketrans("", "", _PUNCTUATION)
 
 
 @cache
@@ -91,7 +107,13 @@ def _trunk_prefix(region: str) -> str:
     return (metadata.national_prefix or "") if metadata is not None else ""
 
 
-def _valid(text: str, region: str | None) -> bool:
+def _valid(text: str, region: str | None, digits: str | None = None) -> bool:
+    """Is ``text`` a valid number (for ``region`` when written nationally)? ``digits``: its
+    ASCII digits (after the ``+`` in international form), for the compiled fast path."""
+    if digits is not None:
+        fast = phone_fast.is_valid(digits, region)
+        if fast is not None:
+            return fast
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

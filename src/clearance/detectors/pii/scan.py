@@ -20,12 +20,10 @@ import ipaddress
 import re
 from typing import NamedTuple
 
-from stdnum import iban as stdnum_iban
-from stdnum import isbn
-
 from clearance.detectors.pii import names
 from clearance.detectors.pii.address import find_addresses
-from clearance.detectors.pii.numbers import is_card, is_ssn, national_id
+from clearance.detectors.pii.iban import is_iban
+from clearance.detectors.pii.numbers import is_card, is_isbn, is_ssn, national_id
 from clearance.detectors.pii.phone import DEFAULT_REGIONS, phone_confidence
 
 
@@ -48,7 +46,10 @@ _NUMBER = re.compile(
     r"[+(\d](?<![\w+\-.].)(?:(?<=\()\+)?(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
 )
 _TOKEN_END = re.compile(r"[^\d]")
+_DIGIT = re.compile(r"\d")
+_NOT_DIGITS = str.maketrans("", "", " -./()+")  # what a ``_NUMBER`` run holds besides digits
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
+_SSN_OTHER = re.compile(r"\d{3} \d{2} \d{4}|\d{9}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
 _EMAIL_AT = re.compile(
     r"@(?<=[A-Za-z0-9._%+'\-]@)(?=[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}+)\.[A-Za-z0-9])"
@@ -139,17 +140,23 @@ def scan_text(
     spans: list[PiiSpan] = []
     if "@" in text:
         spans.extend(_emails(text))
-    spans.extend(_numbers(text, regions))
-    spans.extend(_ibans(text))
-    spans.extend(_letter_ids(text))
-    if ":" in text:
-        spans.extend(_ipv6(text))
-    if _DOB_MARKER.search(text) is not None:
-        spans.extend(_text_dates(text))
-    if addresses:
-        spans.extend(find_addresses(text))
+    # Every other pattern but the names' needs a digit: prose without one skips them all
+    # (one C-level scan instead of seven).
+    if _DIGIT.search(text) is not None:
+        ibans = _ibans(text)
+        spans.extend(ibans)
+        spans.extend(_numbers(text, regions, ibans))
+        spans.extend(_letter_ids(text))
+        if ":" in text:
+            spans.extend(_ipv6(text))
+        if _DOB_MARKER.search(text) is not None:
+            spans.extend(_text_dates(text))
+        if addresses:
+            spans.extend(find_addresses(text))
     if persons:
         spans.extend(names.find_names(text))
+    if len(spans) < 2:
+        return spans
     return _resolve(spans)
 
 
@@ -204,19 +211,13 @@ def _ibans(text: str) -> list[PiiSpan]:
         for n in range(len(groups), 0, -1):
             candidate = "".join(groups[:n])
             compact = candidate.replace(" ", "").replace("-", "")
-            if 15 <= len(compact) <= 34 and _mod97(compact) and stdnum_iban.is_valid(compact):
+            if 15 <= len(compact) <= 34 and is_iban(compact):
                 end = match.start() + len(candidate)
                 if end < len(text) and text[end].isalnum():
                     break
                 out.append(PiiSpan("IBAN", match.start(), end, 0.99, "pii/iban"))
                 break
     return out
-
-
-def _mod97(compact: str) -> bool:
-    """ISO 13616 check (cheap, before python-stdnum checks the country format)."""
-    digits = "".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])
-    return int(digits) % 97 == 1
 
 
 def _letter_ids(text: str) -> list[PiiSpan]:
@@ -286,7 +287,14 @@ def _dob_context(context: str) -> bool:
     return len(gap) <= 20 and not any(ch.isdigit() or ch in ".;!?" for ch in gap.rstrip(". "))
 
 
-def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
+def _numbers(
+    text: str, regions: tuple[str, ...], inside: list[PiiSpan] | None = None
+) -> list[PiiSpan]:
+    """Number-shaped personal data. Runs wholly ``inside`` an already found span (an IBAN's
+    digit groups) are not classified: that span starts before them and covers them, so
+    ``_resolve`` drops whatever is found there (unless a third span overlapping the IBAN's
+    start displaced it), and splitting a long grouped run into sub-runs is the costliest case
+    of this pass."""
     out: list[PiiSpan] = []
     n = len(text)
     pos = 0
@@ -295,14 +303,14 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
         pos = end
         if end - start < 7:  # the shortest personal number, an IPv4 address, has 7 characters
             continue
+        if inside and any(s.start < start and end <= s.end for s in inside):
+            continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+-."):
             # glued to a word ("visa19 4111..."): skip its first token, look again after it
             token = _TOKEN_END.search(text, start + 1, end)
             pos = token.start() + 1 if token is not None else end
             continue
         raw = match.group()
-        if not raw[-1].isdigit() and not any(ch.isdigit() for ch in raw):
-            continue
         # trailing separators are not part of the number
         while raw and raw[-1] in " -./(":
             raw = raw[:-1]
@@ -319,7 +327,7 @@ def _numbers(text: str, regions: tuple[str, ...]) -> list[PiiSpan]:
             and not (text[end] == "x" and text[end + 1 : end + 2].isdigit())
         ):
             continue
-        if sum(ch.isdigit() for ch in raw) < 7 and "." not in raw:
+        if len(raw.translate(_NOT_DIGITS)) < 7 and "." not in raw:
             continue
         span = _classify(text, raw, start, regions)
         if span is not None:
@@ -359,7 +367,7 @@ def _classify_parts(text: str, raw: str, start: int, regions: tuple[str, ...]) -
 def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiSpan | None:
     """What a number-shaped candidate is, if anything personal."""
     end = start + len(raw)
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    digits = raw.translate(_NOT_DIGITS)
     nd = len(digits)
     context = _before(text, start)
     if raw.count(".") == 3 and _IPV4.fullmatch(raw):
@@ -391,7 +399,7 @@ def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiS
     if (
         nd in (10, 13)
         and (_ISBN_CONTEXT.search(context) or raw.count("-") == 3 or digits[:3] in ("978", "979"))
-        and isbn.is_valid(raw)
+        and is_isbn(raw, digits)
     ):
         return None
     found = national_id(raw, context)
@@ -411,9 +419,9 @@ def _ssn(raw: str, digits: str, context: str) -> float | None:
     if not is_ssn(digits):
         return None
     has_context = _SSN_CONTEXT.search(context) is not None
-    if re.fullmatch(r"\d{3}-\d{2}-\d{4}", raw):
+    if _SSN_SHAPED.fullmatch(raw):
         return 0.95 if has_context else 0.85
-    if re.fullmatch(r"\d{3} \d{2} \d{4}|\d{9}", raw) and has_context:
+    if has_context and _SSN_OTHER.fullmatch(raw):
         return 0.9
     return None
 
