@@ -150,6 +150,10 @@ def _scan_cmd(corpus: Path, run: Path, *extra: str, workers: int = 1) -> list[st
     ]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     ("how", "workers"), [(signal.SIGKILL, 1), (signal.SIGINT, 1), (signal.SIGTERM, 2)]
 )
@@ -164,6 +168,9 @@ def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # as a terminal's Ctrl-C finds it: SIGINT at its default, whatever this runner
+        # inherited (a shell starts background jobs with SIGINT ignored, and so does the scan)
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

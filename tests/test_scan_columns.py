@@ -182,3 +182,41 @@ def test_one_budget_clock_per_shard_times_out_the_slow_item_only(
         ("L3", "seen"),
     ]
     assert result.errors == 1
+
+
+def test_a_stop_request_ends_the_scan_at_the_next_shard_even_if_the_interrupt_was_lost(
+    tmp_path: Path,
+) -> None:
+    """The Ctrl-C handler also sets STOP_REQUESTED: a KeyboardInterrupt swallowed inside a
+    ``__del__`` must not let the scan run to the end."""
+    from clearance.executors.local import run_local
+    from clearance.interrupt import STOP_REQUESTED
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"f{i}.txt").write_text(f"file {i}\n" * 50)
+    shards = plan_sources([Source(name="s", path=str(folder))], target_bytes=1)
+    assert len(shards) == 5
+    store = RunStore(tmp_path / "run")
+    store.prepare(resume=False, force=False)
+    done: list[str] = []
+
+    def on_done(result: object) -> None:
+        done.append(str(result))
+        if len(done) == 2:
+            STOP_REQUESTED.set()  # as the signal handler does; its exception "was lost"
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_local(
+                shards,
+                ScanConfig(run_dir=store.location, detectors=()),
+                workers=1,
+                on_progress=lambda items, size: None,
+                on_done=on_done,
+            )
+    finally:
+        STOP_REQUESTED.clear()
+    assert len(done) == 2
+    assert len(store.done_shards()) == 2

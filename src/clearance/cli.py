@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from clearance import __version__
 from clearance.cli_options import LedgerOpt, Overlays, PolicyFile, Purpose, RelyOn
+from clearance.interrupt import STOP_REQUESTED
 from clearance.model.errors import ClearanceError, ConfigError
 
 if TYPE_CHECKING:
@@ -232,7 +233,10 @@ def scan_command(
         engine=engine_name,
         address=address,
     )
+    STOP_REQUESTED.clear()
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored (`cmd &`)
+        signal.signal(signal.SIGINT, _raise_interrupt)
     display = RichProgress(console, quiet=as_json)
     try:
         with display:
@@ -279,6 +283,7 @@ def scan_command(
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
+    STOP_REQUESTED.set()  # the scan stops at the next shard even if this exception is lost
     raise KeyboardInterrupt
 
 

@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from clearance.executors.batch import ScanConfig, ShardResult, scan_shard
+from clearance.interrupt import check_stop
 from clearance.readers import ShardSpec
 
 ProgressCallback = Callable[[int, int], None]
@@ -55,6 +56,7 @@ def run_local(
     if workers <= 1 or len(shards) <= 1:
         results = []
         for spec in shards:
+            check_stop()
             result = scan_shard(spec, config, on_progress)
             on_done(result)
             results.append(result)
@@ -100,6 +102,7 @@ def _run_pool(
                 result = future.result()
                 on_done(result)
                 results.append(result)
+            check_stop()
     except BaseException:
         _terminate(pool)
         raise
