@@ -14,10 +14,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from clearance.guard.kernels import lanes_of, numba
-
-U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
+from clearance.guard.kernels import I64, U64, compiled, lanes_of, numba
 
 _HIGH: Final = np.uint64(0x8080808080808080)
 
@@ -202,10 +199,9 @@ def _pack_records(
 
 if numba is not None:  # compiled lazily, on first call (cached on disk by numba)
     _fold8: Any = numba.njit(inline="always")(_fold8_py)
-    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-    _fold_jit: Any = _jit(_fold_utf8)
-    _sort_jit: Any = _jit(_sort_entries)
-    _pack_jit: Any = _jit(_pack_records)
+    _fold_jit: Any = compiled(_fold_utf8)
+    _sort_jit: Any = compiled(_sort_entries)
+    _pack_jit: Any = compiled(_pack_records)
 else:  # pragma: no cover
     _fold8 = _fold8_py
 

@@ -24,6 +24,12 @@ try:  # pragma: no cover - which branch runs depends on the environment
 except ImportError:  # pragma: no cover
     numba = None
 
+#: how every guard kernel is compiled (here and in ``build_kernels``): lazily on first call,
+#: cached on disk, without the GIL; None without numba
+compiled: Any = (
+    numba.njit(cache=True, nogil=True, error_model="numpy") if numba is not None else None
+)
+
 #: set to 1 to use the numpy path even where numba is installed (comparisons, debugging)
 DISABLE_ENV: Final = "CLEARANCE_GUARD_NO_JIT"
 
@@ -232,10 +238,9 @@ def _doc_grams(
 
 if numba is not None:  # compiled lazily, on first call (cached on disk by numba)
     _fmix: Any = numba.njit(inline="always")(_fmix_py)
-    _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-    _words_jit: Any = _jit(_words)
-    _grams_jit: Any = _jit(_stored_grams)
-    _doc_grams_jit: Any = _jit(_doc_grams)
+    _words_jit: Any = compiled(_words)
+    _grams_jit: Any = compiled(_stored_grams)
+    _doc_grams_jit: Any = compiled(_doc_grams)
 else:  # pragma: no cover
     _fmix = _fmix_py
 
