@@ -220,3 +220,24 @@ def test_a_stop_request_ends_the_scan_at_the_next_shard_even_if_the_interrupt_wa
         STOP_REQUESTED.clear()
     assert len(done) == 2
     assert len(store.done_shards()) == 2
+
+
+def test_shard_spec_json_is_asdict_written_out() -> None:
+    """``shard_id`` hashes ``to_json``: a field it forgot would make ``--resume`` reuse a shard
+    scanned under other settings."""
+    from dataclasses import asdict
+
+    from clearance.readers.base import FileRef
+
+    spec = ShardSpec(
+        source="s",
+        format="jsonl",
+        root="/data",
+        files=(FileRef("/data/a.jsonl", 10, 1.5), FileRef("/data/b.jsonl", 20, 2.5)),
+        text_field="body",
+        byte_range=(0, 10),
+        first_line=3,
+        meta={"split": {"name": "train"}},
+    )
+    assert spec.to_json() == asdict(spec)
+    assert ShardSpec.from_json(spec.to_json()).shard_id == spec.shard_id

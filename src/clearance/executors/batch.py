@@ -20,7 +20,7 @@ from clearance.executors.budget import BudgetExceeded, budget_clock, run_with_bu
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
 from clearance.readers import ItemColumns, ReadLimits, ShardSpec, fill_shard
-from clearance.readers.columns import Wants
+from clearance.readers.columns import Wants, backslash_escaped
 from clearance.runs.store import FINDING_SCHEMA, ITEM_SCHEMA, RunStore
 
 #: called with (items, bytes) done since the last call; set by executors for progress bars.
@@ -83,8 +83,10 @@ def scan_shard(
         for item in fill_shard(spec, config.limits, _wants(detectors), columns):
             if item is not None:
                 findings.extend(_run_detectors(detectors, item))
+            if progress is None:
+                continue
             now = time.perf_counter()
-            if progress is not None and now - last_report > PROGRESS_EVERY_S:
+            if now - last_report > PROGRESS_EVERY_S:
                 progress(len(columns) - reported_items, columns.bytes - reported_bytes)
                 reported_items, reported_bytes = len(columns), columns.bytes
                 last_report = now
@@ -174,5 +176,5 @@ def findings_table(findings: Sequence[Finding]) -> pa.Table:
         for row in rows:
             for key, value in row.items():
                 if isinstance(value, str):
-                    row[key] = value.encode("utf-8", "backslashreplace").decode("utf-8")
+                    row[key] = backslash_escaped(value)
         return pa.Table.from_pylist(rows, schema=FINDING_SCHEMA)

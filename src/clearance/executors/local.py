@@ -97,7 +97,8 @@ def _run_pool(
             pool.submit(_scan_in_worker, spec, config) for spec in shards
         }
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            # a timeout, so a stop request is seen while every worker is on a long shard
+            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in finished:
                 result = future.result()
                 on_done(result)

@@ -108,6 +108,12 @@ class ItemColumns:
             self.findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
         return item
 
+    def add_wanted(self, read: Read, wants: Wants) -> Item | None:
+        """``add_read``; the item only where a detector will read it (it has content and a
+        chosen detector takes its media type)."""
+        item = self.add_read(read)
+        return item if item.loader is not None and wants(item.media_type) else None
+
     def escape_surrogates(self) -> int:
         """Make every string storable as UTF-8; the number of rows changed.
 
@@ -121,7 +127,7 @@ class ItemColumns:
         for values in (self.item_id, self.source, self.uri, self.media_type, self.sha256):
             for row, value in enumerate(values):
                 if not _encodable(value):
-                    values[row] = value.encode("utf-8", "backslashreplace").decode("utf-8")
+                    values[row] = backslash_escaped(value)
                     changed.add(row)
         for row, value in enumerate(self.meta):
             if not _encodable(value):
@@ -147,6 +153,13 @@ class ItemColumns:
         ]
 
 
+def backslash_escaped(text: str) -> str:
+    """``text`` storable as UTF-8: lone surrogates (bytes that were not UTF-8) as ``\\udcXX``.
+    Item ids are escaped this way in both the items and the findings table, so they still
+    join."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _encodable(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -166,8 +179,8 @@ def fill_from_reads(
 ) -> Iterator[Item | None]:
     """The generic filler: every item is built by the format's reader."""
     for read in reads:
-        item = columns.add_read(read)
-        if item.loader is not None and wants(item.media_type):
+        item = columns.add_wanted(read, wants)
+        if item is not None:
             yield item
         elif not len(columns) % PROGRESS_ROWS:
             yield None

@@ -74,9 +74,7 @@ def fill_jsonl(
                         if whole
                         else _oversize(spec, locator, path, line, limits)
                     )
-                    item = columns.add_read(read)
-                    if not wants(item.media_type):
-                        item = None
+                    item = columns.add_wanted(read, wants)
                 if item is not None:
                     yield item
                 elif not line_no % PROGRESS_ROWS:

@@ -101,9 +101,7 @@ def fill_records(
     want_text = wants("text/plain")
     for row in rows:
         if isinstance(row, Read):
-            item: Item | None = columns.add_read(row)
-            if item is not None and (item.loader is None or not wants(item.media_type)):
-                item = None
+            item: Item | None = columns.add_wanted(row, wants)
         else:
             item = add_record(columns, row[0], uri, row[1], row[2], want_text)
         if item is not None:
