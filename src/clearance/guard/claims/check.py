@@ -105,7 +105,7 @@ class ClaimsChecker:
         if findings is not None:
             name = self.person_detector.name
             reused = [f for f in findings if f.detector == name]
-            if reused or self.person_detector.name in ran:
+            if reused or name in ran:
                 return person_spans(reused)
         item = Item.from_text(
             source="output",

@@ -315,15 +315,9 @@ class ClaimFinder:
         assert lex.combined is not None
         out: list[tuple[int, int, str]] = []
         categorise = lex.categorise
-        by_first, any_first = lex.by_first or {}, lex.any_first
         for m in lex.combined.finditer(low):
             a, b = m.span()
-            # ``Lexicon.candidates`` inline, and its one-category case (most terms)
-            tried = by_first.get(low[a : a + 2]) or by_first.get(low[a : a + 1], any_first)
-            if len(tried) == 1 and lex.by_first is not None:
-                out.append((a, b, tried[0][0]))  # the combined pattern took its branch
-                continue
-            found = categorise(low, a, b)
+            found = categorise(low, a, b)  # one category possible: the combined match's end
             if found is not None:
                 out.append((a, found[1], found[0]))
         return out
