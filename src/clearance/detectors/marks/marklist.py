@@ -93,27 +93,23 @@ def _entry(entry: Any, origin: str, index: int, line: LineOf) -> Mark:
     case = entry.get("case", "any")
     if case not in ("any", "exact"):
         raise fail("'case' must be 'any' or 'exact'", "case")
-    for key in ("classes", "variants"):
-        if not _is_strings(entry.get(key)):
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = entry.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
             raise fail(f"'{key}' must be a list of strings", key)
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
     return Mark(
         mark=name.strip(),
         owner=str(entry.get("owner") or NO_OWNER),
-        classes=_strings(entry.get("classes")),
-        variants=_strings(entry.get("variants")),
+        classes=strings("classes"),
+        variants=strings("variants"),
         case=case,
         origin=origin,
     )
-
-
-def _is_strings(value: Any) -> bool:
-    return value is None or (
-        isinstance(value, list) and all(isinstance(v, str | int) for v in value)
-    )
-
-
-def _strings(value: list[str | int] | None) -> tuple[str, ...]:
-    return tuple(str(v).strip() for v in value or () if str(v).strip())
 
 
 def load_marks_file(path: str | Path) -> list[Mark]:
