@@ -335,6 +335,8 @@ def show(
     )
     decisions = summary.get("decisions")
     if decisions:
+        from clearance.exporters.runview import STATUSES
+
         console.print(
             _table(
                 f"Decisions for {decisions['purpose']} ({decisions['policy']})",
@@ -431,7 +433,6 @@ def _run_summary(run: str) -> dict[str, Any]:
     }
 
 
-STATUSES = ("cleared", "review", "blocked")
 TOP_RULES = 10
 
 
