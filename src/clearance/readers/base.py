@@ -112,11 +112,12 @@ class Bounded:
     size: int
 
 
-def read_bounded(stream: IO[bytes], limit: int) -> Bounded:
-    """Read a whole stream, keeping at most ``limit`` bytes but hashing all of them."""
-    digest = hashlib.sha256()
-    parts: list[bytes] = []
-    kept = total = 0
+def read_bounded(stream: IO[bytes], limit: int, first: bytes = b"") -> Bounded:
+    """Read a whole stream, keeping at most ``limit`` bytes but hashing all of them;
+    ``first`` is what the caller already read from it."""
+    digest = hashlib.sha256(first)
+    parts: list[bytes] = [first]
+    kept = total = len(first)
     while chunk := stream.read(READ_CHUNK):
         digest.update(chunk)
         total += len(chunk)

@@ -6,33 +6,53 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator
+from hashlib import sha256
 
 from clearance.model.item import Item, make_item_id
 from clearance.readers.archives import is_archive, read_archive
-from clearance.readers.base import Read, ShardSpec, container_error, oversize_message, read_bounded
+from clearance.readers.base import (
+    READ_CHUNK,
+    Bounded,
+    FileRef,
+    Read,
+    ShardSpec,
+    container_error,
+    oversize_message,
+    read_bounded,
+)
 from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
-from clearance.readers.sniff import sniff_media_type
+from clearance.readers.sniff import SNIFF_BYTES, sniff_media_type
 
 
 def read_files(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
     fs, _ = filesystem(spec.root)
     for ref in spec.files:
-        yield from _read_one(spec, fs, ref.path, limits)
+        yield from _read_one(spec, fs, ref, limits)
 
 
-def _read_one(spec: ShardSpec, fs: object, path: str, limits: ReadLimits) -> Iterator[Read]:
+def _read_one(spec: ShardSpec, fs: object, ref: FileRef, limits: ReadLimits) -> Iterator[Read]:
+    path = ref.path
     locator = spec.locator(path)
     try:
         with open_binary(fs, path) as stream:
-            head = stream.read(8192)
-            media_type = sniff_media_type(head, path)
+            # one read takes a whole small file (its planned size, and one byte to see the
+            # end): sniffed, hashed and kept from the same bytes, with no seek and no re-read
+            want = max(SNIFF_BYTES, min(ref.size + 1, READ_CHUNK, limits.max_item_bytes + 1))
+            head = stream.read(want)
+            media_type = sniff_media_type(head[:SNIFF_BYTES], path)
             if is_archive(media_type, path):
                 stream.seek(0)
                 yield from _expand(spec, path, stream, media_type, limits)
                 return
-            stream.seek(0)
-            bounded = read_bounded(stream, limits.max_item_bytes)
+            if len(head) < want:  # the whole file
+                bounded = Bounded(
+                    head if len(head) <= limits.max_item_bytes else None,
+                    sha256(head).hexdigest(),
+                    len(head),
+                )
+            else:
+                bounded = read_bounded(stream, limits.max_item_bytes, head)
     except OSError as exc:
         yield container_error(spec, path, "application/octet-stream", "unreadable", str(exc))
         return

@@ -23,7 +23,8 @@ def record_read(
     problems: list[tuple[str, str]],
 ) -> Read:
     """Build the item for one record: its text field is the content, the rest is meta."""
-    text, data, meta = _record_parts(spec, dict(record), problems)
+    fields = dict(record)
+    text, data, meta = _record_parts(spec, fields.pop(spec.text_field, None), fields, problems)
     item = Item.from_text(
         source=spec.source, locator=locator, uri=uri, text=text, data=data, meta=meta
     )
@@ -34,17 +35,17 @@ def add_record(
     columns: ItemColumns,
     locator: str,
     uri: str,
-    record: dict[str, Any],
+    text: Any,
+    fields: dict[str, Any],
     problems: list[tuple[str, str]],
     want: bool,
 ) -> Item | None:
-    """``record_read`` as one row of ``columns``; the item only when ``want`` (a detector reads
-    text). Takes ``record`` over: its text field is removed."""
+    """``record_read`` as one row of ``columns``, for a record whose text field (``text``,
+    None when absent) was taken out of ``fields``; the item only when ``want``."""
     spec = columns.spec
-    text, data, meta = _record_parts(spec, record, problems)
+    text, data, meta = _record_parts(spec, text, fields, problems)
     item_id = make_item_id(spec.source, locator)
     digest = sha256(data).hexdigest()
-    # appended here, not through a method: this runs once per record
     columns.item_id.append(item_id)
     columns.source.append(spec.source)
     columns.uri.append(uri)
@@ -63,10 +64,9 @@ def add_record(
 
 
 def _record_parts(
-    spec: ShardSpec, fields: dict[str, Any], problems: list[tuple[str, str]]
+    spec: ShardSpec, text: Any, fields: dict[str, Any], problems: list[tuple[str, str]]
 ) -> tuple[str, bytes, dict[str, Any]]:
-    """The text, its UTF-8 bytes and the meta of a record (``fields`` is consumed)."""
-    text = fields.pop(spec.text_field, None)
+    """The text, its UTF-8 bytes and the meta of a record whose text field was ``text``."""
     meta: dict[str, Any] = {**spec.meta, **fields} if spec.meta else fields
     if text is None:
         problems.append(("missing-text-field", f"record has no {spec.text_field!r} field"))
@@ -97,16 +97,57 @@ def reads_of(spec: ShardSpec, uri: str, rows: Iterable[RecordOrRead]) -> Iterato
 def fill_records(
     columns: ItemColumns, wants: Wants, uri: str, rows: Iterable[RecordOrRead]
 ) -> Iterator[Item | None]:
-    """The columnar view of a record reader's rows: an ``Item`` only where a detector reads."""
+    """The columnar view of a record reader's rows (JSONL, CSV, Parquet): an ``Item`` only
+    where a detector reads, and ``None`` every ``PROGRESS_ROWS`` rows.
+
+    This loop runs once per record of every record file, so the common row (a string text
+    field, no problem) is appended here inline; ``add_record`` takes the others.
+    """
+    spec = columns.spec
+    source, text_field, spec_meta = spec.source, spec.text_field, spec.meta
     want_text = wants("text/plain")
-    for row in rows:
+    add_id, add_source = columns.item_id.append, columns.source.append
+    add_uri, add_type = columns.uri.append, columns.media_type.append
+    add_digest, add_size, add_meta = columns.sha256.append, columns.size.append, columns.meta.append
+    for rows_done, row in enumerate(rows, 1):
+        item: Item | None = None
         if isinstance(row, Read):
-            item: Item | None = columns.add_wanted(row, wants)
+            item = columns.add_wanted(row, wants)
         else:
-            item = add_record(columns, row[0], uri, row[1], row[2], want_text)
+            locator, fields, problems = row
+            text = fields.pop(text_field, None)
+            data = None
+            if type(text) is str and not problems:
+                try:
+                    data = text.encode("utf-8")
+                except UnicodeEncodeError:  # lone surrogates: add_record says so
+                    data = None
+            if data is None:
+                item = add_record(columns, locator, uri, text, fields, problems, want_text)
+            else:
+                meta = {**spec_meta, **fields} if spec_meta else fields
+                digest = sha256(data).hexdigest()
+                add_id(make_item_id(source, locator))
+                add_source(source)
+                add_uri(uri)
+                add_type("text/plain")
+                add_digest(digest)
+                add_size(len(data))
+                add_meta(meta_json(meta))
+                columns.bytes += len(data)
+                if want_text:
+                    item = Item.from_text(
+                        source=source,
+                        locator=locator,
+                        uri=uri,
+                        text=text,
+                        data=data,
+                        meta=meta,
+                        sha256=digest,
+                    )
         if item is not None:
             yield item
-        elif not len(columns) % PROGRESS_ROWS:
+        elif not rows_done % PROGRESS_ROWS:
             yield None
 
 
