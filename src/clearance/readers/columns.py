@@ -58,7 +58,7 @@ _C_ENCODE = _c_encoder()
 #: writes without an exponent (0 and 1e-4 <= |x| < 1e16); outside that range the two spell
 #: exponents differently (``1e16`` against ``1e+16``, ``0.00001`` against ``1e-05``).
 #: ``meta_json`` uses it for flat objects of such values (most record meta), at a fifth of
-#: the cost; tests/test_meta_json.py holds the two to the same text.
+#: the cost; tests/test_json_codecs.py holds the two to the same text.
 _FAST_ENCODE = msgspec.json.Encoder().encode
 _FAST_TYPES = frozenset({str, int, bool, type(None)})
 

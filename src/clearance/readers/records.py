@@ -12,7 +12,9 @@ from clearance.model.item import Item, make_item_id
 from clearance.readers.base import Read, ShardSpec
 from clearance.readers.columns import PROGRESS_ROWS, ItemColumns, Wants, meta_json
 
-_SURROGATES = re.compile("[\udc80-\udcff]")
+#: lone surrogates: bytes that were not UTF-8 (``surrogateescape``) or a ``\\ud800``-style
+#: escape without its pair; either way not text, and Arrow refuses them
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def record_read(
@@ -76,10 +78,10 @@ def _record_parts(
         text = json.dumps(text, ensure_ascii=False, default=str)
     try:
         data = text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8 in the input
+    except UnicodeEncodeError:  # lone surrogates
         problems.append(("decode", "invalid UTF-8 in record; bad bytes replaced with U+FFFD"))
         text = _SURROGATES.sub("\ufffd", text)
-        data = text.encode("utf-8", "replace")
+        data = text.encode("utf-8")
     return text, data, meta
 
 
