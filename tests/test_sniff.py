@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from clearance.readers.sniff import sniff_media_type
+from clearance.readers.sniff import (
+    BY_FIRST_BYTE,
+    MATCHERS,
+    SNIFF_BYTES,
+    first_bytes,
+    sniff_media_type,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
@@ -61,3 +69,123 @@ def test_short_cut_matchers_answer_as_filetype_does(head: bytes) -> None:
     ours = filetype.match(head, MATCHERS)
     theirs = filetype.guess(head)
     assert (ours and ours.mime) == (theirs and theirs.mime)
+
+
+def _real_headers(tmp: Path) -> dict[str, bytes]:
+    """Files written by real libraries, one per format we can make here, plus the repository's
+    own samples: the first 8 KiB of each."""
+    import bz2
+    import gzip
+    import io
+    import lzma
+    import sqlite3
+    import sys
+    import tarfile
+    import wave
+
+    from PIL import Image
+
+    heads: dict[str, bytes] = {}
+    image = Image.new("RGB", (40, 30), (200, 10, 10))
+    for fmt in ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "ICO", "PDF", "PPM", "TGA"):
+        out = io.BytesIO()
+        image.save(out, format=fmt)
+        heads[fmt] = out.getvalue()
+    heads["zip"] = _zip(("a.txt", b"hello"))
+    heads["docx"] = _zip(("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w/>"))
+    heads["epub"] = _zip(("mimetype", b"application/epub+zip"), ("a.xhtml", b"<x/>"))
+    tar_out = io.BytesIO()
+    with tarfile.open(fileobj=tar_out, mode="w") as archive:
+        info = tarfile.TarInfo("member.txt")
+        info.size = 5
+        archive.addfile(info, io.BytesIO(b"hello"))
+    heads["tar"] = tar_out.getvalue()
+    heads["gz"] = gzip.compress(b"some text" * 50)
+    heads["bz2"] = bz2.compress(b"some text" * 50)
+    heads["xz"] = lzma.compress(b"some text" * 50)
+    database = tmp / "db.sqlite"
+    with sqlite3.connect(database) as connection:
+        connection.execute("create table t (a)")
+    heads["sqlite"] = database.read_bytes()
+    wav_out = io.BytesIO()
+    with wave.open(wav_out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(b"\x00\x01" * 400)
+    heads["wav"] = wav_out.getvalue()
+    heads["elf"] = Path(sys.executable).resolve().read_bytes()[:SNIFF_BYTES]
+    heads["text"] = b"#!/usr/bin/env python\nimport os\n"
+    return {name: head[:SNIFF_BYTES] for name, head in heads.items()}
+
+
+def test_first_byte_table_answers_as_every_filetype_matcher(tmp_path: Path) -> None:
+    """``sniff_media_type`` runs only the matchers that can accept the first byte: on real
+    files, and on each of them with its first byte set to every value (a header one byte
+    away from each real format), the answer is filetype's own over all its matchers."""
+    import filetype
+
+    heads = _real_headers(tmp_path)
+    repo = Path(__file__).resolve().parent.parent
+    for folder in (repo / "examples", repo / "tests" / "data"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                head = path.read_bytes()[:SNIFF_BYTES]
+                ours = filetype.match(head, BY_FIRST_BYTE[head[0]]) if head else None
+                theirs = filetype.match(head, MATCHERS)
+                assert (ours and ours.mime) == (theirs and theirs.mime), path
+    known = {(kind.mime if kind else None) for kind in (filetype.guess(h) for h in heads.values())}
+    assert {"image/png", "image/jpeg", "application/pdf", "application/x-tar"} <= known
+    assert {"application/zip", "application/x-sqlite3", "audio/x-wav"} <= known
+    for name, head in heads.items():
+        for first in range(256):
+            probe = bytes([first]) + head[1:] if head else bytes([first])
+            ours = filetype.match(probe, BY_FIRST_BYTE[first])
+            theirs = filetype.match(probe, MATCHERS)
+            assert (ours and ours.mime) == (theirs and theirs.mime), (name, first)
+
+
+def test_first_byte_table_skips_only_matchers_with_a_required_first_byte() -> None:
+    from filetype.types import TYPES
+
+    assert len(MATCHERS) == len(TYPES)
+    required = {id(m): first_bytes(m) for m in MATCHERS}
+    for first, matchers in enumerate(BY_FIRST_BYTE):
+        assert [m for m in MATCHERS if m in matchers] == list(matchers)  # filetype's order
+        for matcher in MATCHERS:
+            if matcher not in matchers:
+                needed = required[id(matcher)]
+                assert needed is not None and first not in needed
+    # text starts are where the time goes: most matchers are skipped there
+    assert all(len(BY_FIRST_BYTE[b]) < len(MATCHERS) / 3 for b in b"#/<{ \nabcxyzABCXYZ019")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def match(self, buf):\n    return len(buf) > 2 and buf[0] == 0x41", {0x41}),
+        ("def match(self, buf):\n    return buf[:2] == bytearray([0x42, 0x43])", {0x42}),
+        ("def match(self, b):\n    return (b[0] == 1 and b[1] == 2) or b[0:3] == b'xyz'", {1, 120}),
+        ("def match(self, buf):\n    if buf[0] == 7:\n        return True\n    return False", {7}),
+        ("def match(self, buf):\n    return buf[1] == 0x41", None),  # not the first byte
+        ("def match(self, buf):\n    return buf[0] == 1 or len(buf) > 9", None),  # or: any
+        ("def match(self, buf):\n    return buf[0] != 0x41", None),
+        ("def match(self, buf):\n    return buf[4:8] == b'ftyp'", None),
+        ("def match(self, buf):\n    buf = buf[3:]\n    return buf[0] == 1", None),  # rebound
+        ("def match(self, buf):\n    if buf[0] == 7:\n        return True\n    return True", None),
+        ("def match(self, buf):\n    return other[0] == 1", None),
+        ("def match(self, buf):\n    return buf[:0] == b''", None),
+    ],
+)
+def test_first_bytes_reads_only_what_is_certain(
+    source: str, expected: set[int] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import inspect
+
+    class Matcher:
+        def match(self, buf: bytes) -> bool:  # source replaced below
+            return False
+
+    monkeypatch.setattr(inspect, "getsource", lambda obj: source)
+    got = first_bytes(Matcher())
+    assert got == (frozenset(expected) if expected is not None else None)

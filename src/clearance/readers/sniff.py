@@ -6,7 +6,10 @@ NUL bytes and named by extension (code) or by its first bytes (HTML, XML).
 
 from __future__ import annotations
 
+import ast
+import inspect
 import mimetypes
+import textwrap
 from typing import Any, Final
 
 import filetype
@@ -85,9 +88,125 @@ MATCHERS: Final = tuple(
 )
 
 
+def first_bytes(matcher: Any) -> frozenset[int] | None:
+    """The values the first byte of a buffer must take for ``matcher`` to accept it, read from
+    the source of its ``match``; None (any byte) unless that is certain.
+
+    Certain means: ``match`` is one ``return`` of ``and``/``or`` over comparisons (or one
+    ``if`` of them followed by ``return False``), and every way to true goes through
+    ``buf[0] == N`` or ``buf[:k] == <bytes literal>``. Anything else (a second statement, a
+    helper call, an offset other than 0) leaves the matcher run for every buffer, so the
+    table below can only skip matchers that cannot match.
+    """
+    if isinstance(matcher, _ZippedDocument):
+        return frozenset({_ZIP_LOCAL_HEADER[0]})
+    try:
+        source = textwrap.dedent(inspect.getsource(type(matcher).match))
+    except (OSError, TypeError):
+        return None
+    func = ast.parse(source).body[0]
+    if not isinstance(func, ast.FunctionDef) or len(func.args.args) != 2:
+        return None
+    body = [
+        s
+        for s in func.body
+        if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))  # docstring
+    ]
+    buf = func.args.args[1].arg
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        return _required_first(body[0].value, buf)
+    if (  # if <test>: ... return False: only the if's body can return true
+        len(body) == 2
+        and isinstance(body[0], ast.If)
+        and not body[0].orelse
+        and isinstance(body[1], ast.Return)
+        and (body[1].value is None or _is_false(body[1].value))
+    ):
+        return _required_first(body[0].test, buf)
+    return None
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value in (False, None)
+
+
+def _required_first(node: ast.expr, buf: str) -> frozenset[int] | None:
+    if isinstance(node, ast.BoolOp):
+        parts = [_required_first(value, buf) for value in node.values]
+        if isinstance(node.op, ast.And):  # every conjunct holds: the narrowest known one
+            known = [p for p in parts if p is not None]
+            return frozenset.intersection(*known) if known else None
+        if any(p is None for p in parts):  # ast.Or: any disjunct may hold
+            return None
+        return frozenset().union(*(p for p in parts if p is not None))
+    if (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], ast.Eq)
+        and _is_name(_subscripted(node.left), buf)
+    ):
+        index = node.left.slice if isinstance(node.left, ast.Subscript) else None
+        literal = _literal(node.comparators[0])
+        if _is_constant(index, 0) and isinstance(literal, int):
+            return frozenset({literal})
+        if (
+            isinstance(index, ast.Slice)
+            and (index.lower is None or _is_constant(index.lower, 0))
+            and index.step is None
+            and isinstance(literal, bytes)
+            and literal
+        ):
+            return frozenset({literal[0]})
+    return None
+
+
+def _subscripted(node: ast.expr) -> ast.expr | None:
+    return node.value if isinstance(node, ast.Subscript) else None
+
+
+def _is_name(node: ast.expr | None, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_constant(node: ast.expr | None, value: int) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value == value
+
+
+def _literal(node: ast.expr) -> int | bytes | None:
+    """An int, a bytes literal, or ``bytearray([ints])`` written out in the source."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return value if isinstance(value, int | bytes) and not isinstance(value, bool) else None
+    if (
+        isinstance(node, ast.Call)
+        and _is_name(node.func, "bytearray")
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.List)
+        and all(isinstance(e, ast.Constant) and type(e.value) is int for e in node.args[0].elts)
+    ):
+        return bytes(e.value for e in node.args[0].elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _by_first_byte() -> tuple[tuple[Any, ...], ...]:
+    required = [first_bytes(m) for m in MATCHERS]
+    return tuple(
+        tuple(m for m, r in zip(MATCHERS, required, strict=True) if r is None or b in r)
+        for b in range(256)
+    )
+
+
+#: for each first byte, the matchers (in filetype's order) that can accept a buffer starting
+#: with it: running only those gives filetype's answer (the first that matches) at a fraction
+#: of the cost for text, which most matchers rule out at byte 0. tests/test_sniff.py compares
+#: the two on real files and on every first byte of each format's header.
+BY_FIRST_BYTE: Final = _by_first_byte()
+
+
 def sniff_media_type(head: bytes, name: str = "") -> str:
     """The media type of content starting with ``head``; ``name`` only breaks ties for text."""
-    kind = filetype.match(head, MATCHERS) if head else None
+    kind = filetype.match(head, BY_FIRST_BYTE[head[0]]) if head else None
     if kind is not None:
         return str(kind.mime)
     if b"\x00" in head[:SNIFF_BYTES] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
