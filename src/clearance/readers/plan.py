@@ -22,13 +22,15 @@ _RECORD_SUFFIXES = (
     (("csv", "tsv"), "csv"),
     (("warc", "warc.gz", "arc.gz"), "warc"),
 )
+#: the same, dotted, as ``str.endswith`` takes them (one call per format, not per suffix)
+_DOTTED = tuple((tuple("." + s for s in suffixes), fmt) for suffixes, fmt in _RECORD_SUFFIXES)
 
 
 def record_format(path: str) -> str | None:
     """The record format a file name announces (``jsonl``, ``parquet``...), or None."""
     name = path.lower()
-    for suffixes, fmt in _RECORD_SUFFIXES:
-        if any(name.endswith("." + s) for s in suffixes):
+    for suffixes, fmt in _DOTTED:
+        if name.endswith(suffixes):
             return fmt
     return None
 

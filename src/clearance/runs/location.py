@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -164,15 +165,18 @@ class RunFiles:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
 
-    def write_parquet(self, rel: str, table: pa.Table) -> None:
+    def write_parquet(
+        self, rel: str, table: pa.Table, use_dictionary: bool | Sequence[str] = True
+    ) -> None:
+        """``use_dictionary`` as ``pq.write_table`` takes it: the columns worth a dictionary."""
         if self.remote:
             sink = pa.BufferOutputStream()
-            pq.write_table(table, sink)
+            pq.write_table(table, sink, use_dictionary=use_dictionary)
             self.write_bytes(rel, sink.getvalue().to_pybytes())
             return
         target = Path(self.path(rel))
         tmp = target.with_name(f".{target.name}.tmp")
-        pq.write_table(table, tmp)
+        pq.write_table(table, tmp, use_dictionary=use_dictionary)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
