@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from clearance.readers import ReadLimits
 from clearance.readers.base import FileRef, ShardSpec
-from clearance.readers.columns import _stdlib_json, meta_json
+from clearance.readers.columns import _stdlib_json, meta_json, utf8_valid
 from clearance.readers.files import read_files
 from clearance.readers.jsonl import _DECODE, read_jsonl
 
@@ -154,3 +154,51 @@ def test_loose_file_read_once_whatever_its_planned_size(
         else:
             assert read.item.loader is None
             assert [rule for rule, _ in read.problems] == ["oversize"]
+
+
+def _python_valid(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_UTF8_EDGES = [
+    b"",
+    b"plain",
+    "é ü 中文 😀".encode(),
+    b"\xc0\xaf",  # overlong "/"
+    b"\xe0\x80\xaf",  # overlong, three bytes
+    b"\xed\xa0\x80",  # a surrogate, encoded
+    b"\xed\x9f\xbf",  # U+D7FF, the last before the surrogates
+    b"\xf4\x8f\xbf\xbf",  # U+10FFFF
+    b"\xf4\x90\x80\x80",  # past U+10FFFF
+    b"\xf5\x80\x80\x80",
+    b"\xff",
+    b"\xe2\x82",  # cut short
+    b"ok \xe2\x82",
+    b"\x80",
+    b"\xef\xbb\xbfBOM then text",
+    b"\x00\x01\x7f",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=64),
+        st.text().map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.lists(st.sampled_from(_UTF8_EDGES), max_size=6).map(b"".join),
+    )
+)
+def test_utf8_check_answers_as_the_strict_decoder(data: bytes) -> None:
+    assert utf8_valid(data) == _python_valid(data)
+
+
+def test_utf8_check_edges_and_utf16() -> None:
+    for data in _UTF8_EDGES:
+        assert utf8_valid(data) == _python_valid(data), data
+    # UTF-16 text is the decoder's to judge, never called valid UTF-8 here
+    assert not utf8_valid("\ufeffhi".encode("utf-16-le"))
+    assert not utf8_valid(b"\xfe\xff\x00h")

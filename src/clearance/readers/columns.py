@@ -13,10 +13,12 @@ order, before the detector findings the scan appends for the item it is handed b
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import msgspec
+import pyarrow as pa
 
 from clearance.model.finding import Finding, error_finding
 from clearance.model.item import Item
@@ -111,8 +113,10 @@ class ItemColumns:
         for rule, message in problems:
             self.findings.append(error_finding(item_id, rule, message, detector=self.read_detector))
 
-    def add_read(self, read: Read) -> Item:
-        """A row from an item a reader built: its columns, its read and decode problems."""
+    def add_read(self, read: Read, wanted: bool = True) -> Item:
+        """A row from an item a reader built: its columns, its read and decode problems.
+        ``wanted``: a detector will read the item's text, so decoding it now is not wasted;
+        otherwise its bytes are only checked (a decode only where they are not UTF-8)."""
         item = read.item
         self.item_id.append(item.item_id)
         self.source.append(item.source)
@@ -129,6 +133,7 @@ class ItemColumns:
             item.is_text
             and item.loader is not None
             and not item.data.isascii()
+            and (wanted or not utf8_valid(item.data))
             and item.decoded.problem
         ):
             self.findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
@@ -137,8 +142,9 @@ class ItemColumns:
     def add_wanted(self, read: Read, wants: Wants) -> Item | None:
         """``add_read``; the item only where a detector will read it (it has content and a
         chosen detector takes its media type)."""
-        item = self.add_read(read)
-        return item if item.loader is not None and wants(item.media_type) else None
+        wanted = read.item.loader is not None and wants(read.item.media_type)
+        item = self.add_read(read, wanted)
+        return item if wanted else None
 
     def escape_surrogates(self) -> int:
         """Make every string storable as UTF-8; the number of rows changed.
@@ -177,6 +183,26 @@ class ItemColumns:
             self.size,
             self.meta,
         ]
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf8_valid(data: bytes) -> bool:
+    """Whether ``decode_text`` would find no problem in ``data``: strict UTF-8 (a UTF-8 BOM is
+    valid UTF-8 too). Arrow's validator answers as Python's strict decoder does (overlong
+    forms, surrogates, code points past U+10FFFF and cut sequences are all invalid; see
+    tests/test_json_codecs.py) without building the string: under half the cost of
+    ``bytes.decode`` on mostly-ASCII text. Text behind a UTF-16 BOM is left to the decoder."""
+    if data.startswith(_UTF16_BOMS):
+        return False
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
+    array = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        array.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def backslash_escaped(text: str) -> str:
