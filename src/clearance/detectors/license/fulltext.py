@@ -13,17 +13,15 @@ default), so asking costs nothing when both detectors run.
 
 from __future__ import annotations
 
-import re
 import weakref
 from dataclasses import dataclass
 
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch, find
-from clearance.licenses.expressions import normalise_expression
+from clearance.licenses.expressions import license_ids, normalise_expression
 from clearance.model.item import Item
 
 _MEMO: weakref.WeakKeyDictionary[Item, tuple[TextMatch, ...]] = weakref.WeakKeyDictionary()
-_ID_SPLIT = re.compile(r"[\s()]+")
 
 
 def matches(item: Item, index: license_index.LicenseIndex | None = None) -> tuple[TextMatch, ...]:
@@ -73,6 +71,6 @@ def containing_choice(item: Item, start: int, end: int, spdx: str) -> Container 
         if found.match.status == "partial" or not (found.start < start and end <= found.end):
             continue
         expression = normalise_expression(found.match.ref.expression).expression
-        if " OR " in expression and spdx in _ID_SPLIT.split(expression):
+        if " OR " in expression and spdx in license_ids(expression):
             return Container(expression, found.match.ref.name)
     return None

@@ -19,7 +19,7 @@ from clearance.detectors.license.cc_url import CC_URL, cc_license_id
 from clearance.detectors.license.textmatch import anchors
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch
-from clearance.licenses.expressions import normalise_expression
+from clearance.licenses.expressions import license_ids, normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
@@ -49,8 +49,6 @@ WHOLE_ITEM = 0.6
 GENERIC_BESIDE_SPECIFIC = 0.4
 ASSERTED = 0.5
 _WORDY = re.compile(r"[^\W_]")
-_ID_SPLIT = re.compile(r"[\s()]+")
-_OPERATORS = frozenset({"and", "or", "with"})
 _UNPORTED_CC = re.compile(r"CC-[A-Z]+(?:-[A-Z]+)*-\d\.\d")
 
 
@@ -96,7 +94,7 @@ class LicenseTextDetector(Detector):
     def _is_generic(self, expression: str) -> bool:
         known = self._generic_cache.get(expression)
         if known is None:
-            ids = [w for w in _ID_SPLIT.split(expression) if w and w.lower() not in _OPERATORS]
+            ids = license_ids(expression)
             known = bool(ids) and all(i.lower() in self._generic for i in ids)
             self._generic_cache[expression] = known
         return known
