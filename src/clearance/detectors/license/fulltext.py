@@ -16,6 +16,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+from clearance.detectors.base import Detector, DetectorContext
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch, find
 from clearance.licenses.expressions import license_ids, normalise_expression
@@ -31,6 +32,16 @@ def matches(item: Item, index: license_index.LicenseIndex | None = None) -> tupl
     if cached is None:
         cached = _MEMO[item] = tuple(find(item.text, index or license_index.load()))
     return cached
+
+
+class ConsultsFullText(Detector):
+    """A detector that asks ``containing_text``/``containing_choice``. The license-text index
+    behind them is built on first use (tens of seconds on a new machine, then cached on
+    disk): it is loaded when the detector is configured, not under the first item's time
+    budget, which cut every cold build short (a timeout per item, and no index)."""
+
+    def configure(self, context: DetectorContext) -> None:
+        license_index.load()
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from clearance.detectors.base import Detector, DetectorContext, register
+from clearance.detectors.base import register
 from clearance.detectors.license import fulltext
-from clearance.detectors.license.textmatch import index as license_index
 from clearance.licenses.expressions import normalise_expression, replace_ids
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -41,18 +40,12 @@ UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
 
 
 @register
-class SpdxTagDetector(Detector):
+class SpdxTagDetector(fulltext.ConsultsFullText):
     name = "spdx-tag"
     version = "1.1"
     description = "SPDX-License-Identifier tags, normalised with license-expression"
     media_types = ("text-like",)
     time_budget_s = 5.0
-
-    def configure(self, context: DetectorContext) -> None:
-        # The license-text index that ``fulltext`` consults is built on first use (tens of
-        # seconds on a new machine, then cached on disk): here, not under the first item's
-        # time budget, which cut every cold build short (a timeout per item, no index).
-        license_index.load()
 
     def detect(self, item: Item) -> Iterator[Finding]:
         if not item.may_contain(_MARKERS):
