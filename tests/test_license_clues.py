@@ -133,6 +133,31 @@ def test_a_cc_url_after_a_license_text_still_counts() -> None:
 # --- Creative Commons URLs: unknown licenses and mentions in prose ------------------------
 
 
+@pytest.mark.parametrize(
+    ("before", "declared"),
+    [
+        ("Licensed under the ", True),
+        ("License: ", True),
+        ("  * ", True),
+        ('Released under <a href="https://example.org/l">', True),
+        ("Code released under [", True),
+        ("Dual licensed under ", True),
+        ("We compared it with ", False),
+        ("For a weaker option, see also ", False),
+        ("The speaker argued that the ", False),
+        ("Editors oversee ", False),
+    ],
+)
+def test_one_prose_test_for_license_names_and_cc_urls(before: str, declared: bool) -> None:
+    """``license-text``'s short references and ``cc-url``'s links: declared after declaring
+    words or alone on their line (markup aside), else mentioned (the same ``prose`` test)."""
+    from clearance.detectors.license import cc_url, prose
+
+    for after in ("the MIT License", "https://creativecommons.org/licenses/by/4.0/"):
+        assert prose.mentioned(before + after, len(before)) is not declared
+    assert cc_url._in_prose(before + "x", len(before)) is not declared
+
+
 def test_a_cc_url_for_a_license_spdx_lacks_is_an_unknown_clue() -> None:
     # There is no unported CC "ShareAlike 2.0" (only Japan's port had one).
     (url,) = _by(_scan("https://creativecommons.org/licenses/sa/2.0/legalcode\n"), "cc-url")
@@ -150,6 +175,9 @@ def test_a_cc_url_for_a_license_spdx_lacks_is_an_unknown_clue() -> None:
         "See also https://creativecommons.org/licenses/by-nc/4.0/ for a non-commercial option.",
         "We compared licenses such as https://creativecommons.org/licenses/by-nd/4.0/ here.",
         "The authors wrote about https://creativecommons.org/licenses/by/4.0/ in their blog.",
+        # "at"/"see" are declaring words only as whole words (not the end of "that", "oversee")
+        "The speaker argued that the https://creativecommons.org/licenses/by/4.0/ is unclear.",
+        "Editors oversee https://creativecommons.org/licenses/by-sa/4.0/ compliance.",
     ],
 )
 def test_cc_urls_mentioned_in_prose_are_clues(text: str) -> None:

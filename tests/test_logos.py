@@ -214,3 +214,23 @@ def test_decompression_bomb_is_refused_not_decoded(detector) -> None:  # type: i
     (finding,) = detector.detect(image_item(_png_claiming(50_000, 50_000), "image/png"))
     assert (finding.kind, finding.rule) == ("error", "unreadable-image")
     assert "too large" in finding.evidence or "decompression" in finding.evidence.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("mark1: Acme\nmark2: [Acme, Inc]\n", 2, "the owner of 'mark2' must be a name"),
+        ("- mark1\n", 1, "maps mark folder names"),
+        ("mark1: Acme\n  bad: x\n", 2, "invalid YAML"),
+    ],
+)
+def test_bad_owners_file_names_its_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+    from clearance.detectors.marks.gallery import LogoGallery
+
+    root = tmp_path / "g"
+    (root / "mark1").mkdir(parents=True)
+    (root / "owners.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        LogoGallery.load(root)
+    assert (info.value.file, info.value.line) == (str(root / "owners.yaml"), line)
+    assert message in str(info.value)

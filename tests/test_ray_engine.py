@@ -13,8 +13,10 @@ import json
 import os
 import random
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import ray
 
 from clearance.detectors import base
 from clearance.executors.ray_engine import init_local
+from clearance.interrupt import STOP_REQUESTED
 from clearance.model.errors import ConfigError
 from clearance.policy import builtin_policy, decide_run
 from clearance.policy.table import DECISION_SCHEMA
@@ -33,6 +36,7 @@ from helpers import EXAMPLES, S3_ENV
 
 PLUGIN = '''
 import os
+import time
 from pathlib import Path
 from clearance.detectors.base import Detector, register
 
@@ -53,6 +57,21 @@ class CrashOnce(Detector):
         if item.uri.endswith(self.target) and not os.path.exists(self.marker):
             Path(self.marker).write_text(str(os.getpid()))
             os._exit(1)
+        return []
+
+
+@register
+class Slow(Detector):
+    """Sleeps slow_s per item: shards that take seconds."""
+    name = "test-slow"
+    version = "1"
+    time_budget_s = 60.0
+
+    def configure(self, context):
+        self.seconds = float(context.option("slow_s") or 0)
+
+    def detect(self, item):
+        time.sleep(self.seconds)
         return []
 '''
 
@@ -116,6 +135,7 @@ def crash_plugin(plugin_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     module = importlib.import_module("clearance_crash_plugin")
     yield
     base._REGISTRY.pop(module.CrashOnce.name, None)
+    base._REGISTRY.pop(module.Slow.name, None)
     sys.modules.pop("clearance_crash_plugin", None)
 
 
@@ -256,6 +276,68 @@ def test_resume_skips_finished_shards(cluster: None, tmp_path: Path) -> None:
     )
     assert resumed.shards_skipped == first.shards - 2
     assert rows(open_run(full).findings()) == before
+
+
+class StopAfterFirstShard:
+    """A progress display during which a stop is requested, as the command line's signal
+    handler does (its KeyboardInterrupt may be lost: the flag alone must stop the scan)."""
+
+    shards = 0
+
+    def start(self, total_bytes: int, shards: int, skipped: int) -> None:
+        self.shards = shards
+
+    def advance(self, items: int, size: int) -> None:
+        return None
+
+    def shard_done(self, result: Any) -> None:
+        STOP_REQUESTED.set()
+
+
+def test_stop_request_stops_and_resume_completes(cluster: None, tmp_path: Path) -> None:
+    tree = make_corpus(tmp_path)
+    opts: dict[str, Any] = {"detectors": DETECTORS, "target_shard_bytes": 8_000}
+    remote, progress = tmp_path / "ray", StopAfterFirstShard()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            scan([str(tree)], remote, ScanOptions(engine="ray", **opts), progress)
+    finally:
+        STOP_REQUESTED.clear()
+    assert 1 <= len(RunStore(remote).markers()) < progress.shards > 4
+    resumed = scan([str(tree)], remote, ScanOptions(engine="ray", resume=True, **opts))
+    assert 1 <= resumed.shards_skipped < resumed.shards == progress.shards
+    local = tmp_path / "local"
+    scan([str(tree)], local, ScanOptions(workers=1, **opts))
+    same_results(local, remote)  # nothing lost, nothing twice, no torn part file
+
+
+def test_stop_request_while_every_task_is_busy(
+    cluster: None, crash_plugin: None, tmp_path: Path
+) -> None:
+    """The driver looks for a stop request while it waits (no shard finishes for a while):
+    the scan stops before the end, and a resume completes it."""
+    tree = make_corpus(tmp_path, files=12)
+    local = tmp_path / "local"
+    scan([str(tree)], local, ScanOptions(workers=1, detectors=DETECTORS, target_shard_bytes=8_000))
+    remote = tmp_path / "ray"
+    slow = ScanOptions(
+        engine="ray",
+        detectors=(*DETECTORS, "test-slow"),
+        detector_options={"slow_s": 0.5},
+        target_shard_bytes=8_000,
+    )
+    timer = threading.Timer(1.0, STOP_REQUESTED.set)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            scan([str(tree)], remote, slow)
+    finally:
+        timer.cancel()
+        STOP_REQUESTED.clear()
+    assert len(RunStore(remote).markers()) < len(RunStore(local).markers())
+    resumed = scan([str(tree)], remote, replace(slow, resume=True))
+    assert resumed.shards_skipped < resumed.shards
+    assert rows(open_run(remote).findings()) == rows(open_run(local).findings())
 
 
 def test_s3_inputs(cluster: None, s3_endpoint: str, tmp_path: Path) -> None:

@@ -206,6 +206,32 @@ def test_tampered_ledger_is_shown_and_not_extended(client: TestClient, run: Path
     assert len(list(Ledger(ledger_of(run)).entries())) == 1
 
 
+def test_decisions_extend_the_verified_ledger(
+    client: TestClient, run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain is walked at load, not again for each decision (review.chain); a change by
+    another process is walked again before the next decision is chained onto it."""
+    walks: list[str] = []
+    verify = Ledger.verify
+
+    def counted(self: Ledger, expect_head: tuple[int, str] | None = None):  # type: ignore[no-untyped-def]
+        walks.append(str(self.path))
+        return verify(self, expect_head)
+
+    monkeypatch.setattr(Ledger, "verify", counted)
+    assert sign_in(client, "rex") == 303
+    csrf = page_csrf(client)
+    for n in range(3):
+        assert decide(client, f"notes:plain-{n}.txt", "approve", "fine", csrf) == 303
+    assert len(walks) == 1  # the first decision's check (nothing since changed the file)
+    Ledger(ledger_of(run)).append(sha256="ab" * 32, item_id="x", status="review", by="cli",
+                                  reason="from `clearance override`")  # fmt: skip
+    assert decide(client, "notes:plain-3.txt", "approve", "fine", csrf) == 303
+    assert len(walks) == 2
+    assert [e.seq for e in Ledger(ledger_of(run)).entries()] == [1, 2, 3, 4, 5]
+    assert verify(Ledger(ledger_of(run))).ok
+
+
 # -- bulk -------------------------------------------------------------------------------------
 def test_bulk_confirmation_states_the_count(client: TestClient, run: Path) -> None:
     assert sign_in(client, "rex") == 303

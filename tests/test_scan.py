@@ -48,10 +48,10 @@ def test_example_scan_end_to_end(examples_copy: Path, tmp_path: Path) -> None:
     info = json.loads((tmp_path / "run" / "run.json").read_text())
     assert info["status"] == "complete"
     assert info["detectors"] == {
-        "cc-url": "1.1",
+        "cc-url": "1.2",
         "copyright": "1.1",
         "exact-duplicate": "1.0",
-        "license-text": "1.2",
+        "license-text": "1.3",
         "package-license": "1.0",
         "spdx-tag": "1.1",
     }

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.executors.batch import ScanConfig, ShardResult, scan_shard
+from clearance.interrupt import check_stop
 from clearance.model.errors import MissingDependency, RunError
 from clearance.readers import ShardSpec
 
@@ -30,6 +31,8 @@ DoneCallback = Callable[[ShardResult], None]
 
 #: a task whose worker process dies (OOM killer, node lost, os._exit) is retried this often.
 MAX_RETRIES = 3
+#: how often the driver looks for a stop request while every task is busy (seconds).
+STOP_POLL_S = 0.5
 #: environment variables the driver forwards to workers when it starts or joins a cluster.
 FORWARDED_ENV = (
     "CLEARANCE_CACHE_DIR",
@@ -54,7 +57,8 @@ def connect(address: str | None = None, *, num_cpus: int | None = None) -> None:
     this process already joined (``ray.init`` by the caller) is used as it is.
 
     ``num_cpus`` sizes a cluster started here (default: Ray counts the machine's CPUs); a
-    joined cluster keeps its own settings.
+    joined cluster keeps its own settings. ``scan`` leaves it to Ray; benchmarks/engines.py
+    sets it to the cores it compares the local pool on.
     """
     ray = require_ray()
     if ray.is_initialized():
@@ -172,25 +176,35 @@ def run_ray(
     on_done: DoneCallback,
     max_retries: int = MAX_RETRIES,
 ) -> list[ShardResult]:
-    """Scan ``shards`` as Ray tasks; callbacks run in this thread as tasks finish."""
+    """Scan ``shards`` as Ray tasks; callbacks run in this thread as tasks finish.
+
+    A stop request (``clearance.interrupt``, set by the command line's signal handler even
+    when its KeyboardInterrupt is lost) is seen within ``STOP_POLL_S`` as the local pool does:
+    the tasks not finished are cancelled (running ones killed, as the pool terminates its
+    workers). A shard commits its parts then its marker, so a killed one left no marker and
+    ``--resume`` runs it again; every finished shard is already committed.
+    """
     ray = require_ray()
     connect(address)
     if not shards:
         return []
+    check_stop()  # before starting any task
     task = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=False)(_scan_task)
     config_ref = ray.put(config)
     pending = [task.remote(spec, config_ref) for spec in shards]
     results: list[ShardResult] = []
     try:
         while pending:
-            finished, pending = ray.wait(pending, num_returns=1)
+            # a timeout, so a stop request is seen while every task is on a long shard
+            finished, pending = ray.wait(pending, num_returns=1, timeout=STOP_POLL_S)
             for ref in finished:
                 result: ShardResult = ray.get(ref)
                 on_progress(result.items, result.bytes)
                 on_done(result)
                 results.append(result)
+            check_stop()
     except BaseException:
-        for ref in pending:  # Ctrl-C or a failed shard: stop handing out work
+        for ref in pending:  # Ctrl-C, a stop request or a failed shard: stop the work
             ray.cancel(ref, force=True)
         raise
     return results

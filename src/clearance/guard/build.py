@@ -114,11 +114,15 @@ def hash_batch(
 ) -> tuple[U64, I64]:
     """Stored n-grams of several folded documents: (keys, document number in ``blobs``)."""
     if kernels.available():  # the same hashes in one compiled pass
-        joined = b" ".join(blobs)
+        joined, doc_starts = _joined(blobs)
         data = np.frombuffer(joined + bytes(64), np.uint8)  # the kernel reads past the end
-        doc_starts = np.cumsum([0] + [len(b) + 1 for b in blobs[:-1]], dtype=np.int64)
         return _compiled_grams(data, len(joined), doc_starts, params, stride or params.stride)
     return _numpy_grams(blobs, params, stride or params.stride)
+
+
+def _joined(blobs: Sequence[bytes]) -> tuple[bytes, I64]:
+    """The documents joined with one space after each but the last, and where each starts."""
+    return b" ".join(blobs), np.cumsum([0] + [len(b) + 1 for b in blobs[:-1]], dtype=np.int64)
 
 
 def folds_compiled(params: IndexParams) -> bool:
@@ -169,8 +173,7 @@ def _compiled_grams(
 def _numpy_grams(blobs: Sequence[bytes], params: IndexParams, stride: int) -> tuple[U64, I64]:
     """The reference implementation (numpy only)."""
     n = params.n
-    data = b" ".join(blobs)
-    doc_starts = np.cumsum([0] + [len(b) + 1 for b in blobs[:-1]], dtype=np.int64)
+    data, doc_starts = _joined(blobs)
     words, starts, numeric = word_hashes_at(data)
     if words.size < n:
         return np.empty(0, np.uint64), np.empty(0, np.int64)

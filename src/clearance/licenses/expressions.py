@@ -6,11 +6,29 @@ aliases, deprecated ids such as ``GPL-2.0+``) and handles operator precedence an
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
+
+#: the operators of an expression (any case in ScanCode's; upper case in SPDX's)
+OPERATORS = frozenset({"and", "or", "with"})
+_ID = re.compile(r"[^\s()]+")  # an id or an operator: what spaces and parentheses separate
+
+
+def license_ids(expression: str) -> list[str]:
+    """The license and exception ids of an expression as written, operators left out (no
+    parse: a cheap look at expressions the detectors already normalised)."""
+    return [w for w in _ID.findall(expression) if w.lower() not in OPERATORS]
+
+
+def replace_ids(expression: str, replace: Callable[[str], str]) -> str:
+    """``expression`` with each id (or operator) replaced by ``replace(it)``; spaces and
+    parentheses kept."""
+    return _ID.sub(lambda m: replace(m.group()), expression)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ class LedgerError(ClearanceError):
     """The ledger failed verification: it was edited outside clearance."""
 
 
+class LedgerChanged(ClearanceError):
+    """The newest entry is not the one a writer verified: another process wrote since."""
+
+
 @dataclass(frozen=True)
 class Entry:
     seq: int
@@ -134,53 +138,41 @@ class Ledger:
         by: str,
         reason: str,
         purpose: str | None = None,
+        expect_head: tuple[int, str] | None = None,
     ) -> Entry:
-        if status not in {s.value for s in Status} | {WITHDRAWN}:
-            raise ConfigError(f"--status must be cleared, review, blocked or {WITHDRAWN}")
-        if not by.strip() or not reason.strip():
-            raise ConfigError("an override needs --by (who) and --reason (why)")
-        with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")  # one writer at a time: the chain stays linear
-            last = conn.execute(
-                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
-            seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-            body: dict[str, Any] = {
-                "seq": seq,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "sha256": sha256,
-                "item_id": item_id,
-                "purpose": purpose,
-                "status": status,
-                "by": by.strip(),
-                "reason": reason.strip(),
-            }
-            digest = entry_hash(prev, body)
-            conn.execute(
-                "INSERT INTO entries (seq, at, sha256, item_id, purpose, status, by, reason, "
-                "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (*(body[f] for f in _FIELDS), prev, digest),
-            )
-            conn.execute("COMMIT")
-        return Entry(**body, prev_hash=prev, hash=digest)
+        """One entry; see ``append_many``."""
+        [entry] = self.append_many(
+            [(sha256, item_id)], status=status, by=by, reason=reason, purpose=purpose,
+            expect_head=expect_head,
+        )  # fmt: skip
+        return entry
 
     def append_many(
         self, decisions: list[tuple[str, str]], *, status: str, by: str, reason: str,
-        purpose: str | None = None,
+        purpose: str | None = None, expect_head: tuple[int, str] | None = None,
     ) -> list[Entry]:  # fmt: skip
         """Append one entry per ``(sha256, item_id)`` in one transaction (a bulk decision by
-        counsel): the same entries as that many ``append`` calls, without a commit each."""
+        counsel): the same entries as that many single appends, without a commit each.
+
+        ``expect_head``: the ``(seq, hash)`` of the newest entry the caller verified; when the
+        ledger's newest entry is another one (someone else wrote since), nothing is written
+        and ``LedgerChanged`` is raised, checked under the write lock."""
         if status not in {s.value for s in Status} | {WITHDRAWN}:
             raise ConfigError(f"--status must be cleared, review, blocked or {WITHDRAWN}")
         if not by.strip() or not reason.strip():
             raise ConfigError("an override needs --by (who) and --reason (why)")
         written: list[Entry] = []
         with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE")  # one writer at a time: the chain stays linear
             last = conn.execute(
                 "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
             ).fetchone()
             seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+            if expect_head is not None and (seq - 1, prev) != tuple(expect_head):
+                conn.execute("ROLLBACK")
+                raise LedgerChanged(
+                    f"{self.path}: newest entry is {seq - 1}, not the {expect_head[0]} expected"
+                )
             at = datetime.now(UTC).isoformat(timespec="seconds")
             for sha256, item_id in decisions:
                 body: dict[str, Any] = {
@@ -198,6 +190,14 @@ class Ledger:
                 seq, prev = seq + 1, digest
             conn.execute("COMMIT")
         return written
+
+    def last(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the newest entry by sequence number; ``(0, GENESIS)`` if none."""
+        if not self.exists():
+            return (0, GENESIS)
+        with closing(self._connect()) as conn:
+            row = conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
     def entries(self) -> Iterator[Entry]:
         if not self.exists():

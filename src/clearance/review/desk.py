@@ -3,7 +3,8 @@
 An entry is keyed by the item's content sha256 (so it covers every copy of that content),
 records the signed-in user as ``by`` and the run's purpose, and is applied by the next
 `clearance decide`; the queue shows it at once. A ledger that fails verification is read
-for display only: no new entry is chained onto a tampered ledger.
+for display only: no new entry is chained onto a tampered ledger. The chain is verified once
+and then extended (``review.chain``), walked again only when someone else changed the file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from clearance.model.errors import ConfigError
 from clearance.policy.ledger import WITHDRAWN, Entry, Ledger, Verification
+from clearance.review.chain import CheckedLedger
 from clearance.review.filters import Filters
 from clearance.review.queries import RunIndex
 
@@ -43,6 +45,7 @@ class Desk:
     def __init__(self, index: RunIndex, ledger: Ledger, *, bulk_limit: int = 5000):
         self.index = index
         self.ledger = ledger
+        self.chain = CheckedLedger(ledger)
         self.bulk_limit = bulk_limit
         decided = index.info.get("decisions") or {}
         self.purpose: str | None = decided.get("purpose") or None
@@ -50,7 +53,7 @@ class Desk:
         self.refresh()
 
     def verification(self) -> Verification:
-        return self.ledger.verify()
+        return self.chain.verification()
 
     def refresh(self) -> None:
         """Re-read the ledger into the queue's statuses (nothing from a tampered ledger)."""
@@ -69,11 +72,14 @@ class Desk:
         if len(reason) > REASON_MAX:
             raise DeskError(f"a reason is at most {REASON_MAX} characters")
         if self.ledger.exists() and not self.verification().ok:
-            raise DeskError(
-                f"{self.ledger.path} failed verification; no decision is added to a tampered "
-                "ledger (see the audit page and `clearance ledger verify`)"
-            )
+            raise self._tampered()
         return ACTIONS[action]
+
+    def _tampered(self) -> DeskError:
+        return DeskError(
+            f"{self.ledger.path} failed verification; no decision is added to a tampered "
+            "ledger (see the audit page and `clearance ledger verify`)"
+        )
 
     def decide(self, item_id: str, action: str, reason: str, by: str) -> Entry:
         status = self._check(action, reason)
@@ -81,12 +87,13 @@ class Desk:
         if sha is None:
             raise DeskError(f"no item {item_id!r} in this run")
         with self._lock:
-            entry = self.ledger.append(
-                sha256=sha, item_id=item_id, status=status, by=by, reason=reason,
-                purpose=self.purpose,
-            )  # fmt: skip
+            written = self.chain.append_many(
+                [(sha, item_id)], status=status, by=by, reason=reason, purpose=self.purpose
+            )
+            if written is None:
+                raise self._tampered()
             self.index.apply_overrides({sha: (status, by)})
-        return entry
+        return written[0]
 
     def plan(self, filters: Filters) -> BulkPlan:
         rows = self.index.matching(filters, self.bulk_limit)
@@ -116,13 +123,15 @@ class Desk:
         for item_id, sha in rows:
             first.setdefault(sha, item_id)
         with self._lock:
-            entries = self.ledger.append_many(
+            entries = self.chain.append_many(
                 [(sha, item_id) for sha, item_id in first.items()],
                 status=status,
                 by=by,
                 reason=f"[bulk over {len(rows)} items] {reason}",
                 purpose=self.purpose,
             )
+            if entries is None:
+                raise self._tampered()
             self.index.apply_overrides({sha: (status, by) for sha in first})
         return entries
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from clearance.detectors.base import Detector, register
-from clearance.detectors.license import fulltext
+from clearance.detectors.base import register
+from clearance.detectors.license import fulltext, prose
 from clearance.licenses.expressions import normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
@@ -53,32 +53,18 @@ CONFIDENCE_IN_PROSE = 0.45
 CONFIDENCE_UNKNOWN_LICENSE = 0.4
 CONFIDENCE_IN_LICENSE_TEXT = 0.3
 UNKNOWN_LICENSE = "LicenseRef-scancode-unknown-license-reference"
-#: words before a URL on its line that make it a declaration ("licensed under", "License:",
-#: "released under the", "available under a", "©"), or a line that is nothing else (a bullet, a
-#: comment): the same test as ``license-text`` applies to short references.
-_DECLARING = re.compile(
-    r"(?:under|licen[cs]ed?|released|distributed|available|terms|subject to|covered by|"
-    r"governed by|dedicated|waived?|copyright|©|rights|see|at|via|per|visit|go to|refer to|"
-    r"[:=(\[])(?:\W+(?:a|an|the|this|its))?\W*$",
-    re.IGNORECASE,
-)
 #: the line so far speaks of a license ("To view a copy of this license, visit ...")
 _LICENSING = re.compile(r"licen[cs]|copyright|©|rights reserved|dedicat|waive", re.IGNORECASE)
-_LINE_START = re.compile(r"^[\s#*/;!>|+\-]*$")
-_SEE_ALSO = re.compile(r"\b(?:see also|e\.g\.|such as|like|compare|cf\.|vs\.?)\W*$", re.IGNORECASE)
 #: a license name right before the URL ("Photo: J. Doe, CC BY 2.0, https://...")
 _NAMED = re.compile(
     r"(?:\bcc[- ](?:by|zero|0|pdm)\b|creative\s+commons)[\w.\- ]*\W*$", re.IGNORECASE
 )
-#: markup between the words and the URL: ``<a href="``, ``[CC BY 4.0](``; other tags
-_MARKUP = re.compile(r"""(?:<a\b[^>]*?\bhref\s*=\s*["']?|\[[^\]]*\]\(|<)\s*$""", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]*>")
 
 
 @register
-class CreativeCommonsUrlDetector(Detector):
+class CreativeCommonsUrlDetector(fulltext.ConsultsFullText):
     name = "cc-url"
-    version = "1.1"
+    version = "1.2"
     description = "Creative Commons license links and badges (elements, version, port)"
     media_types = ("text-like",)
     time_budget_s = 5.0
@@ -162,15 +148,9 @@ def _is_declaration(text: str, start: int, url: str) -> bool:
 
 
 def _in_prose(text: str, start: int) -> bool:
-    """True when the words before the URL on its line (markup aside) neither declare a license
-    nor are empty, or when they only cite it ("see also", "such as")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = _TAG.sub(" ", _MARKUP.sub("", text[max(line_start, start - 120) : start]))
-    if _SEE_ALSO.search(before):
+    """``prose.mentioned`` (the same test as ``license-text``'s short references), and the
+    words before the URL on its line neither name a CC license nor speak of licensing."""
+    before = prose.words_before(text, start)
+    if prose.cites(before):
         return True
-    return not (
-        _LINE_START.match(before)
-        or _DECLARING.search(before)
-        or _NAMED.search(before)
-        or _LICENSING.search(before)
-    )
+    return not (prose.declares(before) or _NAMED.search(before) or _LICENSING.search(before))

@@ -13,17 +13,16 @@ default), so asking costs nothing when both detectors run.
 
 from __future__ import annotations
 
-import re
 import weakref
 from dataclasses import dataclass
 
+from clearance.detectors.base import Detector, DetectorContext
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch, find
-from clearance.licenses.expressions import normalise_expression
+from clearance.licenses.expressions import license_ids, normalise_expression
 from clearance.model.item import Item
 
 _MEMO: weakref.WeakKeyDictionary[Item, tuple[TextMatch, ...]] = weakref.WeakKeyDictionary()
-_ID_SPLIT = re.compile(r"[\s()]+")
 
 
 def matches(item: Item, index: license_index.LicenseIndex | None = None) -> tuple[TextMatch, ...]:
@@ -33,6 +32,16 @@ def matches(item: Item, index: license_index.LicenseIndex | None = None) -> tupl
     if cached is None:
         cached = _MEMO[item] = tuple(find(item.text, index or license_index.load()))
     return cached
+
+
+class ConsultsFullText(Detector):
+    """A detector that asks ``containing_text``/``containing_choice``. The license-text index
+    behind them is built on first use (tens of seconds on a new machine, then cached on
+    disk): it is loaded when the detector is configured, not under the first item's time
+    budget, which cut every cold build short (a timeout per item, and no index)."""
+
+    def configure(self, context: DetectorContext) -> None:
+        license_index.load()
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,6 @@ def containing_choice(item: Item, start: int, end: int, spdx: str) -> Container 
         if found.match.status == "partial" or not (found.start < start and end <= found.end):
             continue
         expression = normalise_expression(found.match.ref.expression).expression
-        if " OR " in expression and spdx in _ID_SPLIT.split(expression):
+        if " OR " in expression and spdx in license_ids(expression):
             return Container(expression, found.match.ref.name)
     return None

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from clearance.detectors.base import Detector, register
+from clearance.detectors.base import register
 from clearance.detectors.license import fulltext
-from clearance.licenses.expressions import normalise_expression
+from clearance.licenses.expressions import normalise_expression, replace_ids
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
@@ -37,11 +37,10 @@ CONFIDENCE_UNKNOWN_KEY = 0.4
 CONFIDENCE_IN_LICENSE_TEXT = 0.3
 CONFIDENCE_UNPARSEABLE = 0.2
 UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
-_ID_SPLIT = re.compile(r"([\s()]+)")
 
 
 @register
-class SpdxTagDetector(Detector):
+class SpdxTagDetector(fulltext.ConsultsFullText):
     name = "spdx-tag"
     version = "1.1"
     description = "SPDX-License-Identifier tags, normalised with license-expression"
@@ -94,6 +93,7 @@ def _classify(raw: str) -> tuple[str, float, str, str]:
 def _unknown_as_ref(expression: str, unknown: frozenset[str]) -> str:
     """``expression`` with each id the SPDX list does not know replaced by ``UNKNOWN_SPDX``
     (``GPL-2.0-or-later OR BSD`` -> ``GPL-2.0-or-later OR LicenseRef-scancode-unknown-spdx``)."""
-    parts = [UNKNOWN_SPDX if p in unknown else p for p in _ID_SPLIT.split(expression)]
-    parsed = normalise_expression("".join(parts))
+    parsed = normalise_expression(
+        replace_ids(expression, lambda i: UNKNOWN_SPDX if i in unknown else i)
+    )
     return parsed.expression if parsed.ok else UNKNOWN_SPDX

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from clearance.detectors.base import Detector, DetectorContext, register
-from clearance.detectors.license import fulltext
+from clearance.detectors.license import fulltext, prose
 from clearance.detectors.license.cc_url import CC_URL, cc_license_id
 from clearance.detectors.license.textmatch import anchors
 from clearance.detectors.license.textmatch import index as license_index
 from clearance.detectors.license.textmatch.match import TextMatch
-from clearance.licenses.expressions import normalise_expression
+from clearance.licenses.expressions import license_ids, normalise_expression
 from clearance.model.finding import Finding
 from clearance.model.item import Item
 
@@ -33,13 +33,7 @@ KIND_WEIGHT = {"text": 1.0, "notice": 0.95, "tag": 0.9, "reference": 0.85}
 SHORT_REFERENCE_WEIGHT = {2: 0.45, 3: 0.6, 4: 0.75}
 EVIDENCE_CHARS = 240
 #: a short reference in the middle of prose ("compares the GPL and the MIT license") only
-#: mentions a license; one after these words, or alone on its line, declares one.
-_DECLARING = re.compile(
-    r"(?:under|licen[cs]ed?|released|distributed|available|terms|subject to|covered by|"
-    r"governed by|see|dual|copyright|©|[:=\"'(\[])\W*$",
-    re.IGNORECASE,
-)
-_LINE_START = re.compile(r"^[\s#*/;!>|+-]*$")
+#: mentions a license (``prose.mentioned``)
 MENTION_WEIGHT = 0.5
 #: confidence of a clean match that is the item's only content
 WHOLE_ITEM = 0.6
@@ -49,15 +43,13 @@ WHOLE_ITEM = 0.6
 GENERIC_BESIDE_SPECIFIC = 0.4
 ASSERTED = 0.5
 _WORDY = re.compile(r"[^\W_]")
-_ID_SPLIT = re.compile(r"[\s()]+")
-_OPERATORS = frozenset({"and", "or", "with"})
 _UNPORTED_CC = re.compile(r"CC-[A-Z]+(?:-[A-Z]+)*-\d\.\d")
 
 
 @register
 class LicenseTextDetector(Detector):
     name = "license-text"
-    version = "1.2"
+    version = "1.3"
     description = (
         "license texts, notices, references and tags (ScanCode LicenseDB references, "
         "our matcher); modified and partial texts reported as such"
@@ -96,7 +88,7 @@ class LicenseTextDetector(Detector):
     def _is_generic(self, expression: str) -> bool:
         known = self._generic_cache.get(expression)
         if known is None:
-            ids = [w for w in _ID_SPLIT.split(expression) if w and w.lower() not in _OPERATORS]
+            ids = license_ids(expression)
             known = bool(ids) and all(i.lower() in self._generic for i in ids)
             self._generic_cache[expression] = known
         return known
@@ -148,7 +140,7 @@ class LicenseTextDetector(Detector):
             # Nothing but a license name, id or URL ("WTFPL", "the GPL" as a LICENSE file):
             # the item declares it, whatever the words would weigh inside prose.
             confidence = max(KIND_WEIGHT.get(ref.kind, 0.8) * ref.relevance / 100, WHOLE_ITEM)
-        elif short and _mentioned_in_prose(text, found.start):
+        elif short and prose.mentioned(text, found.start):
             confidence *= MENTION_WEIGHT
         if status == "modified":
             confidence *= 0.6 * match.coverage
@@ -179,14 +171,6 @@ class LicenseTextDetector(Detector):
 def _whole_item(text: str, found: TextMatch) -> bool:
     """True when the match is all the item's words (punctuation and spaces aside)."""
     return not _WORDY.search(text, 0, found.start) and not _WORDY.search(text, found.end)
-
-
-def _mentioned_in_prose(text: str, start: int) -> bool:
-    """True when the words before a short match on its line neither declare a license nor
-    are empty (a heading, a comment line or a ``License:`` field declares one)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[max(line_start, start - 80) : start]
-    return not (_LINE_START.match(before) or _DECLARING.search(before))
 
 
 def _cc_port(expression: str, matched: str) -> str | None:

@@ -19,12 +19,12 @@ from typing import Any
 import cv2
 import imagehash
 import numpy as np
-import yaml
 from PIL import Image
 
 from clearance.detectors.marks.images import open_image
 from clearance.detectors.marks.marklist import NO_OWNER
 from clearance.model.errors import ConfigError, ItemError
+from clearance.model.yaml_config import line_of, parse_yaml
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
 REFERENCE_SIDE = 400  # references are resized to this longest side
@@ -212,9 +212,19 @@ def _owners(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read owners: {exc}", file=str(path)) from exc
+    node, data = parse_yaml(text, file=str(path))
     if not isinstance(data, dict):
-        raise ConfigError("owners.yaml maps mark folder names to owners", file=str(path))
+        raise ConfigError(
+            "owners.yaml maps mark folder names to owners", file=str(path), line=line_of(node, ())
+        )
+    for key, value in data.items():
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ConfigError(
+                f"owners.yaml: the owner of {key!r} must be a name",
+                file=str(path),
+                line=line_of(node, (key,)),
+            )
     return {str(k): str(v) for k, v in data.items()}

@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-import yaml
-
-from clearance.guard.claims.rules import Lexicon
+from clearance.guard.claims.rules import Lexicon, LineOf, load_yaml, no_line
 from clearance.model.errors import ConfigError
 
 EntityType = Literal["person", "org"]
@@ -88,50 +86,57 @@ def load_names(path: str | Path) -> list[Name]:
         raise ConfigError(f"cannot read names file: {exc}", file=str(path)) from exc
     if path.suffix.lower() == ".csv":
         return _csv_names(text, str(path))
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"names file is not YAML: {exc}", file=str(path)) from exc
-    return parse_names(data, str(path))
+    data, line = load_yaml(text, str(path))
+    return parse_names(data, str(path), line)
 
 
-def parse_names(data: Any, origin: str) -> list[Name]:
-    if isinstance(data, dict) and "marks" in data:
-        return [_mark(entry, origin, i) for i, entry in enumerate(_list(data["marks"], origin))]
-    entries = data.get("names") if isinstance(data, dict) else data
-    return [_entry(entry, origin, i) for i, entry in enumerate(_list(entries, origin))]
+def parse_names(data: Any, origin: str, line: LineOf = no_line) -> list[Name]:
+    """Names from a parsed document; errors name ``origin`` and ``line(*path)``."""
+    key = "marks" if isinstance(data, dict) and "marks" in data else "names"
+    nested = isinstance(data, dict)
+    entries = data.get(key) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ConfigError(
+            "names file: expected a list of entries (or 'names: [...]')",
+            file=origin,
+            line=line(key) if nested else line(),
+        )
+    read = _mark if key == "marks" else _entry
+    prefix = (key,) if nested else ()
+
+    def entry_line(i: int) -> LineOf:
+        return lambda *path: line(*prefix, i, *path)
+
+    return [read(entry, origin, i, entry_line(i)) for i, entry in enumerate(entries)]
 
 
-def _list(value: Any, origin: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ConfigError("names file: expected a list of entries (or 'names: [...]')", file=origin)
-    return value
+def _entry(entry: Any, origin: str, i: int, line: LineOf) -> Name:
+    def fail(message: str, *path: str) -> ConfigError:
+        return ConfigError(f"names[{i}]: {message}", file=origin, line=line(*path))
 
-
-def _entry(entry: Any, origin: str, i: int) -> Name:
     if isinstance(entry, str):
         entry = {"name": entry}
     if not isinstance(entry, dict):
-        raise ConfigError(f"names[{i}]: a string or a mapping with 'name'", file=origin)
+        raise fail("a string or a mapping with 'name'")
     unknown = sorted(set(entry) - {"name", "type", "aliases", "note"})
     if unknown:
-        raise ConfigError(f"names[{i}]: unknown key(s) {', '.join(unknown)}", file=origin)
+        raise fail(f"unknown key(s) {', '.join(map(str, unknown))}", unknown[0])
     name, kind = entry.get("name"), entry.get("type", "person")
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"names[{i}]: 'name' must be a non-empty string", file=origin)
+        raise fail("'name' must be a non-empty string", "name")
     if kind not in ("person", "org"):
-        raise ConfigError(f"names[{i}]: 'type' must be person or org", file=origin)
+        raise fail("'type' must be person or org", "type")
     aliases = entry.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ConfigError(f"names[{i}]: 'aliases' must be a list of strings", file=origin)
+        raise fail("'aliases' must be a list of strings", "aliases")
     return Name(name.strip(), kind, tuple(a.strip() for a in aliases if a.strip()))
 
 
-def _mark(entry: Any, origin: str, i: int) -> Name:
+def _mark(entry: Any, origin: str, i: int, line: LineOf) -> Name:
     if isinstance(entry, str):
         return Name(entry.strip(), "org")
     if not isinstance(entry, dict) or not isinstance(entry.get("mark"), str):
-        raise ConfigError(f"marks[{i}]: a mapping with 'mark'", file=origin)
+        raise ConfigError(f"marks[{i}]: a mapping with 'mark'", file=origin, line=line())
     variants = [str(v) for v in entry.get("variants") or []]
     owner = entry.get("owner")
     if isinstance(owner, str) and owner.strip():

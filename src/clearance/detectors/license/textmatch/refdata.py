@@ -25,6 +25,7 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
+from clearance.licenses.expressions import OPERATORS
 from clearance.model.errors import MissingDependency
 
 DATA_PACKAGE = "licensedcode-data"
@@ -177,7 +178,6 @@ def generic_keys(root: Path | None = None) -> frozenset[str]:
 
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
-_OPERATORS = {"and", "or", "with"}
 
 
 def to_spdx(expression: str, keys: dict[str, str]) -> str:
@@ -185,7 +185,7 @@ def to_spdx(expression: str, keys: dict[str, str]) -> str:
 
     def swap(match: re.Match[str]) -> str:
         word = match.group(0)
-        if word.lower() in _OPERATORS:
+        if word.lower() in OPERATORS:
             return word.upper()
         return keys.get(word, f"LicenseRef-scancode-{word}")
 
