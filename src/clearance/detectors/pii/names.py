@@ -331,7 +331,10 @@ _AMBIGUOUS_FIRST = frozenset(
 def _lists() -> tuple[frozenset[str], frozenset[str]]:
     data = resources.files("clearance.detectors.pii") / "data"
     first = frozenset((data / "first_names.txt").read_text(encoding="utf-8").split())
-    last = frozenset((data / "surnames.txt").read_text(encoding="utf-8").split())
+    # the right single quote written as an apostrophe, as _surname looks words up (so ``low in
+    # last`` never says yes to a word _surname would say no to)
+    surnames = (data / "surnames.txt").read_text(encoding="utf-8").replace("\u2019", "'")
+    last = frozenset(surnames.split())
     return first, last
 
 
@@ -421,7 +424,10 @@ def _name_at(
     head_known = head_low in first
     before = None  # the 30 characters before the name, reversed: see _TITLED_BEFORE
     titled = False
-    if not head_known and not _surname(head_low, last):
+    word_before: re.Match[str] | None = None
+    read_before = False  # word_before is set
+    # ``low in last or _surname(low, last)``: the list test inline, the rest of the rule after it
+    if not head_known and head_low not in last and not _surname(head_low, last):
         # an unknown first word needs a title or "Dear"/"Author:" before it or a known surname
         # after it (checked here, before the costlier rules: a long capitalised run stays cheap)
         before = text[max(0, start - 30) : start][::-1]
@@ -429,8 +435,12 @@ def _name_at(
         if not titled:
             if not _name_shaped(words[i]):
                 return None
-            if not any(_surname(low, last) for low in lows[i + 1 : i + 4]):
+            for low in lows[i + 1 : i + 4]:
+                if low in last or _surname(low, last):
+                    break
+            else:
                 word_before = _CONTEXT_BEFORE.match(before)
+                read_before = True
                 if word_before is None or word_before.lastgroup != "strong":
                     return None
     # find the surname: the furthest word (up to 3 on) that is a known surname
@@ -439,10 +449,11 @@ def _name_at(
         word = words[k]
         if word.endswith(".") or word in _PARTICLES:
             continue
-        after_particle = words[k - 1] in _PARTICLES and _name_shaped(word)
-        if not after_particle and not _surname(lows[k], last):
+        if not (words[k - 1] in _PARTICLES and _name_shaped(word)) and not (
+            lows[k] in last or _surname(lows[k], last)
+        ):
             continue
-        if all(_is_middle(middle, first, last) for middle in words[i + 1 : k]):
+        if k == i + 1 or all(_is_middle(middle, first, last) for middle in words[i + 1 : k]):
             j = k
             break
     known = j is not None and head_known
@@ -459,7 +470,8 @@ def _name_at(
     if before is None:
         before = text[max(0, start - 30) : start][::-1]
         titled = _TITLED_BEFORE.match(before) is not None
-    word_before = _CONTEXT_BEFORE.match(before)
+    if not read_before:
+        word_before = _CONTEXT_BEFORE.match(before)
     strong = word_before is not None and word_before.lastgroup == "strong"
     if j + 1 < len(words) and (
         lows[j + 1].rstrip(".") in _NOT_PERSON_AFTER or not (titled or strong)
@@ -471,18 +483,11 @@ def _name_at(
     after = text[end : end + 30]
     if _FIRM_AFTER.match(after):
         return None
-    # bounded windows: an unbounded rfind/find per candidate is quadratic on a huge line
-    floor = max(0, start - 80)
-    line_start = text.rfind("\n", floor, start) + 1 or floor
-    ceiling = min(len(text), end + 80)
-    line_end = text.find("\n", end, ceiling)
-    rest = text[end : line_end if line_end >= 0 else ceiling].strip()
-    at_line_start = (line_start > floor or floor == 0) and not text[line_start:start].strip(
-        " \t>*-"
-    )
-    signature = at_line_start and (not rest or rest[0] in ",<(|")
     context = (
-        titled or signature or word_before is not None or _CONTEXT_AFTER.search(after) is not None
+        titled
+        or word_before is not None
+        or _signature(text, start, end)
+        or _CONTEXT_AFTER.search(after) is not None
     )
     ambiguous = head_low in _AMBIGUOUS_FIRST or lows[j] in _AMBIGUOUS_FIRST
     if (ambiguous or not known) and not context:
@@ -499,6 +504,20 @@ def _name_at(
     if len(words) >= 4 and not context:
         return None
     return j, 0.95 if context else 0.85
+
+
+def _signature(text: str, start: int, end: int) -> bool:
+    """The name opens its line (after quote or list marks) and ends it, or a comma, an address
+    or a bracket follows it: a signature or a header line."""
+    # bounded windows: an unbounded rfind/find per candidate is quadratic on a huge line
+    floor = max(0, start - 80)
+    line_start = text.rfind("\n", floor, start) + 1 or floor
+    if not (line_start > floor or floor == 0) or text[line_start:start].strip(" \t>*-"):
+        return False
+    ceiling = min(len(text), end + 80)
+    line_end = text.find("\n", end, ceiling)
+    rest = text[end : line_end if line_end >= 0 else ceiling].strip()
+    return not rest or rest[0] in ",<(|"
 
 
 # "Blanchet Clerc et Fils", "Smith & Sons": a firm named after people
