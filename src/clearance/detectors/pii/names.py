@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clearance.detectors.pii.scan import PiiSpan
@@ -83,13 +83,28 @@ _CONTEXT_WORD = re.compile("(?i)" + "|".join(_CONTEXT_TEXT.split()))
 
 
 def _reversed(words: str) -> str:
-    return "|".join(word[::-1] for word in words.split())
+    """An alternation of the reversed ``words``, common prefixes shared (the engine tries one
+    branch per distinct letter, not every word: measured a third cheaper)."""
+    tree: dict[str, Any] = {}
+    for word in words.split():
+        node = tree
+        for char in reversed(word):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + (")?" if "" in node else ")")
+
+    return emit(tree)
 
 
 # The same rules as one ``match`` on the reversed window (measured 2.5x cheaper than cutting the
 # word out in Python, then a ``fullmatch``): the final newline ``$`` ignores, the separators
 # (for a title: at least one, then one full stop), the word, and no word character after it.
-_TITLED_BEFORE = re.compile(rf"(?i)\n?+[ \t]++\.?+(?:{_reversed(_TITLE_TEXT)})(?!\w)")
+_TITLED_BEFORE = re.compile(rf"(?i)\n?+[ \t]++\.?+{_reversed(_TITLE_TEXT)}(?!\w)")
 _CONTEXT_BEFORE = re.compile(
     rf"(?i)\n?+[ \t:,\-]*+(?:(?P<strong>{_reversed(_STRONG_TEXT)})|{_reversed(_CONTEXT_TEXT)})"
     r"(?!\w)"
@@ -342,6 +357,9 @@ def _is_surname(token: str, last: frozenset[str]) -> bool:
     return _surname(token.lower(), last)
 
 
+_SURNAME_PREFIXES = ("o'", "mc", "mac")
+
+
 def _surname(low: str, last: frozenset[str]) -> bool:
     """``_is_surname`` of a word already lower-cased."""
     if "\u2019" in low:
@@ -378,12 +396,22 @@ def find_names(text: str) -> list[PiiSpan]:
             continue
         words = run.group().split()
         lows = text[start:end].lower().split()  # no character lower-cases to white space
+        # _surname of each word, its rule run only where it could say yes (a word not on the
+        # list, without a hyphen, a right quote or an O'/Mc/Mac prefix, is no surname)
+        surnames = [
+            low in last
+            or (
+                ("-" in low or "\u2019" in low or low.startswith(_SURNAME_PREFIXES))
+                and _surname(low, last)
+            )
+            for low in lows
+        ]
         # where each word starts; in most runs there are two, the second ending the run
         two = len(words) == 2
         offsets = [start, end - len(words[1])] if two else _offsets(text, words, start)
         i = 0
         while i < len(words) - 1:
-            found = _name_at(text, words, lows, offsets, i, first, last)
+            found = _name_at(text, words, lows, surnames, offsets, i, first)
             if found is None:
                 i += 1
                 continue
@@ -410,10 +438,10 @@ def _name_at(
     text: str,
     words: list[str],
     lows: list[str],
+    surnames: list[bool],
     offsets: list[int],
     i: int,
     first: frozenset[str],
-    last: frozenset[str],
 ) -> tuple[int, float] | None:
     """(index of the last word, confidence) of a name starting at word ``i`` (``lows``: the
     words lower-cased)."""
@@ -426,8 +454,7 @@ def _name_at(
     titled = False
     word_before: re.Match[str] | None = None
     read_before = False  # word_before is set
-    # ``low in last or _surname(low, last)``: the list test inline, the rest of the rule after it
-    if not head_known and head_low not in last and not _surname(head_low, last):
+    if not head_known and not surnames[i]:
         # an unknown first word needs a title or "Dear"/"Author:" before it or a known surname
         # after it (checked here, before the costlier rules: a long capitalised run stays cheap)
         before = text[max(0, start - 30) : start][::-1]
@@ -435,10 +462,7 @@ def _name_at(
         if not titled:
             if not _name_shaped(words[i]):
                 return None
-            for low in lows[i + 1 : i + 4]:
-                if low in last or _surname(low, last):
-                    break
-            else:
+            if not any(surnames[i + 1 : i + 4]):
                 word_before = _CONTEXT_BEFORE.match(before)
                 read_before = True
                 if word_before is None or word_before.lastgroup != "strong":
@@ -449,11 +473,9 @@ def _name_at(
         word = words[k]
         if word.endswith(".") or word in _PARTICLES:
             continue
-        if not (words[k - 1] in _PARTICLES and _name_shaped(word)) and not (
-            lows[k] in last or _surname(lows[k], last)
-        ):
+        if not surnames[k] and not (words[k - 1] in _PARTICLES and _name_shaped(word)):
             continue
-        if k == i + 1 or all(_is_middle(middle, first, last) for middle in words[i + 1 : k]):
+        if k == i + 1 or all(_is_middle(middle, first) for middle in words[i + 1 : k]):
             j = k
             break
     known = j is not None and head_known
@@ -493,12 +515,7 @@ def _name_at(
     if (ambiguous or not known) and not context:
         return None
     # neither word is a known given name: only after a title or "Dear" / "Author:"
-    if (
-        not head_known
-        and not known
-        and not (titled or strong)
-        and not (_surname(lows[j], last) and context)
-    ):
+    if not head_known and not known and not (titled or strong) and not (surnames[j] and context):
         return None
     # inside a long capitalised run (a headline, an organisation): only with context
     if len(words) >= 4 and not context:
@@ -585,7 +602,7 @@ _PARTICLES = frozenset(
 )
 
 
-def _is_middle(token: str, first: frozenset[str], last: frozenset[str]) -> bool:
+def _is_middle(token: str, first: frozenset[str]) -> bool:
     """An initial, a first name or a surname particle; a bare surname is not a middle name
     ("Anna Uphuis See": the name ends at Uphuis)."""
     if _INITIAL.fullmatch(token):
