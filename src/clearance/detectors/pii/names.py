@@ -17,9 +17,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
-
-from clearance.detectors.pii.before import trailing_word
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clearance.detectors.pii.scan import PiiSpan
@@ -66,16 +64,50 @@ _TITLES = frozenset(
         "dott",
     ]
 )
-# Words before a name, matched against ``before.trailing_word`` of the 30 characters before
-# it: a title ("Dr. ", "Mr "), a context word ("Dear ", "by ", "Author: "), a strong one.
-_TITLE_WORD = re.compile(
-    r"(?i)mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|rev|herr|frau|mme|mlle|sr|sra|"
-    r"señor|señora|dott"
+# Words before a name: a title ("Dr. ", "Mr "), a context word ("Dear ", "by ", "Author: "), a
+# strong one. Each is the trailing word of the 30 characters before the name, as
+# ``before.trailing_word`` cuts it out (these forward patterns are the rule, and what the tests
+# hold the reversed matchers below to).
+_TITLE_TEXT = (
+    "mr mrs ms miss mx dr prof professor sir dame rev herr frau mme mlle sr sra señor señora dott"
 )
-_CONTEXT_WORD = re.compile(
-    r"(?i)by|from|dear|hi|hello|thanks|cc|to|with|name|author|signed|sincerely|met|meet|"
-    r"call|ask|told|asked|called|emailed|invited|"
-    r"regards|contact|patient|customer|employee|mother|father|wife|husband|son|daughter"
+_STRONG_TEXT = "dear hi hello signed sincerely regards author by patient employee"
+_CONTEXT_TEXT = (
+    "by from dear hi hello thanks cc to with name author signed sincerely met meet call ask told "
+    "asked called emailed invited regards contact patient customer employee mother father wife "
+    "husband son daughter"
+)
+_TITLE_WORD = re.compile("(?i)" + "|".join(_TITLE_TEXT.split()))
+_STRONG_WORD = re.compile("(?i)" + "|".join(_STRONG_TEXT.split()))
+_CONTEXT_WORD = re.compile("(?i)" + "|".join(_CONTEXT_TEXT.split()))
+
+
+def _reversed(words: str) -> str:
+    """An alternation of the reversed ``words``, common prefixes shared (the engine tries one
+    branch per distinct letter, not every word: measured a third cheaper)."""
+    tree: dict[str, Any] = {}
+    for word in words.split():
+        node = tree
+        for char in reversed(word):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + (")?" if "" in node else ")")
+
+    return emit(tree)
+
+
+# The same rules as one ``match`` on the reversed window (measured 2.5x cheaper than cutting the
+# word out in Python, then a ``fullmatch``): the final newline ``$`` ignores, the separators
+# (for a title: at least one, then one full stop), the word, and no word character after it.
+_TITLED_BEFORE = re.compile(rf"(?i)\n?+[ \t]++\.?+{_reversed(_TITLE_TEXT)}(?!\w)")
+_CONTEXT_BEFORE = re.compile(
+    rf"(?i)\n?+[ \t:,\-]*+(?:(?P<strong>{_reversed(_STRONG_TEXT)})|{_reversed(_CONTEXT_TEXT)})"
+    r"(?!\w)"
 )
 _CONTEXT_SEPARATORS = " \t:,-"
 _CONTEXT_AFTER = re.compile(
@@ -314,12 +346,22 @@ _AMBIGUOUS_FIRST = frozenset(
 def _lists() -> tuple[frozenset[str], frozenset[str]]:
     data = resources.files("clearance.detectors.pii") / "data"
     first = frozenset((data / "first_names.txt").read_text(encoding="utf-8").split())
-    last = frozenset((data / "surnames.txt").read_text(encoding="utf-8").split())
+    # the right single quote written as an apostrophe, as _surname looks words up (so ``low in
+    # last`` never says yes to a word _surname would say no to)
+    surnames = (data / "surnames.txt").read_text(encoding="utf-8").replace("\u2019", "'")
+    last = frozenset(surnames.split())
     return first, last
 
 
 def _is_surname(token: str, last: frozenset[str]) -> bool:
-    low = token.lower()
+    return _surname(token.lower(), last)
+
+
+_SURNAME_PREFIXES = ("o'", "mc", "mac")
+
+
+def _surname(low: str, last: frozenset[str]) -> bool:
+    """``_is_surname`` of a word already lower-cased."""
     if "\u2019" in low:
         low = low.replace("\u2019", "'")
     if low in last:
@@ -330,67 +372,110 @@ def _is_surname(token: str, last: frozenset[str]) -> bool:
     return len(low) > 4 and (low.startswith(("o'", "mc")) or (low[:3] == "mac" and len(low) > 5))
 
 
-def find_names(text: str) -> list[PiiSpan]:
-    """Multi-token person names in ``text``."""
+@cache
+def _span() -> type[PiiSpan]:
+    """``PiiSpan``, imported once (``scan`` imports this module)."""
     from clearance.detectors.pii.scan import PiiSpan
 
+    return PiiSpan
+
+
+def find_names(text: str) -> list[PiiSpan]:
+    """Multi-token person names in ``text``."""
+    # ``search`` from the previous run's end, as ``finditer`` would (no lookbehind in the
+    # pattern): most short texts have no run, and one ``search`` is cheaper than a scanner
+    run = _RUN.search(text)
+    if run is None:
+        return []
     first, last = _lists()
     out: list[PiiSpan] = []
-    for run in _RUN.finditer(text):
-        if run.start() > 0 and (text[run.start() - 1].isalnum() or text[run.start() - 1] in "_'"):
+    while run is not None:
+        start, end = run.span()
+        if start > 0 and ((c := text[start - 1]).isalnum() or c in "_'"):
+            run = _RUN.search(text, end)
             continue
-        tokens = [(m.start() + run.start(), m.group()) for m in _NONSPACE.finditer(run.group())]
+        words = run.group().split()
+        lows = text[start:end].lower().split()  # no character lower-cases to white space
+        # _surname of each word, its rule run only where it could say yes (a word not on the
+        # list, without a hyphen, a right quote or an O'/Mc/Mac prefix, is no surname)
+        surnames = [
+            low in last
+            or (
+                ("-" in low or "\u2019" in low or low.startswith(_SURNAME_PREFIXES))
+                and _surname(low, last)
+            )
+            for low in lows
+        ]
+        # where each word starts; in most runs there are two, the second ending the run
+        two = len(words) == 2
+        offsets = [start, end - len(words[1])] if two else _offsets(text, words, start)
         i = 0
-        while i < len(tokens) - 1:
-            found = _name_at(text, tokens, i, first, last)
+        while i < len(words) - 1:
+            found = _name_at(text, words, lows, surnames, offsets, i, first)
             if found is None:
                 i += 1
                 continue
             j, confidence = found
-            start = tokens[i][0]
-            end = tokens[j][0] + len(tokens[j][1])
-            out.append(PiiSpan("PERSON", start, end, confidence, "pii/person"))
+            span_end = offsets[j] + len(words[j])
+            out.append(_span()("PERSON", offsets[i], span_end, confidence, "pii/person"))
             i = j + 1
+        run = _RUN.search(text, end)
+    return out
+
+
+def _offsets(text: str, words: list[str], start: int) -> list[int]:
+    """Where each word of a run starts: the words are separated by spaces and tabs only, so
+    each is the first occurrence after the previous one."""
+    out = []
+    for word in words:
+        start = text.find(word, start)
+        out.append(start)
+        start += len(word)
     return out
 
 
 def _name_at(
     text: str,
-    tokens: list[tuple[int, str]],
+    words: list[str],
+    lows: list[str],
+    surnames: list[bool],
+    offsets: list[int],
     i: int,
     first: frozenset[str],
-    last: frozenset[str],
 ) -> tuple[int, float] | None:
-    """(index of the last token, confidence) of a name starting at token ``i``."""
-    start, head = tokens[i]
-    head_low = head.lower()
+    """(index of the last word, confidence) of a name starting at word ``i`` (``lows``: the
+    words lower-cased)."""
+    head_low = lows[i]
     if head_low.rstrip(".") in _TITLES or head_low in _NOT_NAME_WORDS:
         return None
-    before = text[max(0, start - 30) : start]
-    titled = (
-        _TITLE_WORD.fullmatch(trailing_word(before, " \t", dot=True, required=True)) is not None
-    )
+    start = offsets[i]
     head_known = head_low in first
-    if not head_known and not titled and not _is_surname(head, last):
-        # an unknown first token needs "Dear"/"Author:" before it or a known surname after it
-        # (checked here, before the costlier rules: a long run of capitalised words stays cheap)
-        if not _name_shaped(head):
-            return None
-        if not any(_is_surname(tok, last) for _, tok in tokens[i + 1 : i + 4]) and (
-            _STRONG_WORD.fullmatch(trailing_word(before, _CONTEXT_SEPARATORS)) is None
-        ):
-            return None
-    # find the surname: the furthest token (up to 3 on) that is a known surname
+    before = None  # the 30 characters before the name, reversed: see _TITLED_BEFORE
+    titled = False
+    word_before: re.Match[str] | None = None
+    read_before = False  # word_before is set
+    if not head_known and not surnames[i]:
+        # an unknown first word needs a title or "Dear"/"Author:" before it or a known surname
+        # after it (checked here, before the costlier rules: a long capitalised run stays cheap)
+        before = text[max(0, start - 30) : start][::-1]
+        titled = _TITLED_BEFORE.match(before) is not None
+        if not titled:
+            if not _name_shaped(words[i]):
+                return None
+            if not any(surnames[i + 1 : i + 4]):
+                word_before = _CONTEXT_BEFORE.match(before)
+                read_before = True
+                if word_before is None or word_before.lastgroup != "strong":
+                    return None
+    # find the surname: the furthest word (up to 3 on) that is a known surname
     j = None
-    for k in range(min(len(tokens) - 1, i + 3), i, -1):
-        tok = tokens[k][1]
-        if tok.endswith(".") or tok in _PARTICLES:
+    for k in range(min(len(words) - 1, i + 3), i, -1):
+        word = words[k]
+        if word.endswith(".") or word in _PARTICLES:
             continue
-        after_particle = tokens[k - 1][1] in _PARTICLES and _name_shaped(tok)
-        if not after_particle and not _is_surname(tok, last):
+        if not surnames[k] and not (words[k - 1] in _PARTICLES and _name_shaped(word)):
             continue
-        middle = tokens[i + 1 : k]
-        if all(_is_middle(t, first, last) for _, t in middle):
+        if k == i + 1 or all(_is_middle(middle, first) for middle in words[i + 1 : k]):
             j = k
             break
     known = j is not None and head_known
@@ -398,55 +483,58 @@ def _name_at(
         # an unknown surname: right after the given name or after particles ("van de Velde");
         # reported only with context (below)
         k = i + 1
-        while k < len(tokens) - 1 and tokens[k][1] in _PARTICLES:
+        while k < len(words) - 1 and words[k] in _PARTICLES:
             k += 1
-        tok = tokens[k][1]
-        if tok.endswith(".") or tok.lower() in _NOT_NAME_WORDS or not _name_shaped(tok):
+        word = words[k]
+        if word.endswith(".") or lows[k] in _NOT_NAME_WORDS or not _name_shaped(word):
             return None
         j = k
-    end = tokens[j][0] + len(tokens[j][1])
-    word_before = trailing_word(before, _CONTEXT_SEPARATORS)
-    strong = _STRONG_WORD.fullmatch(word_before) is not None
-    if j + 1 < len(tokens) and (
-        tokens[j + 1][1].lower().rstrip(".") in _NOT_PERSON_AFTER or not (titled or strong)
+    if before is None:
+        before = text[max(0, start - 30) : start][::-1]
+        titled = _TITLED_BEFORE.match(before) is not None
+    if not read_before:
+        word_before = _CONTEXT_BEFORE.match(before)
+    strong = word_before is not None and word_before.lastgroup == "strong"
+    if j + 1 < len(words) and (
+        lows[j + 1].rstrip(".") in _NOT_PERSON_AFTER or not (titled or strong)
     ):
         # the capitalised run goes on past the name ("Wagner Charpentier SA", "Santa Maria In
         # Punta", a title-cased slogan): an organisation or a heading, unless after a title
         return None
+    end = offsets[j] + len(words[j])
     after = text[end : end + 30]
     if _FIRM_AFTER.match(after):
         return None
+    context = (
+        titled
+        or word_before is not None
+        or _signature(text, start, end)
+        or _CONTEXT_AFTER.search(after) is not None
+    )
+    ambiguous = head_low in _AMBIGUOUS_FIRST or lows[j] in _AMBIGUOUS_FIRST
+    if (ambiguous or not known) and not context:
+        return None
+    # neither word is a known given name: only after a title or "Dear" / "Author:"
+    if not head_known and not known and not (titled or strong) and not (surnames[j] and context):
+        return None
+    # inside a long capitalised run (a headline, an organisation): only with context
+    if len(words) >= 4 and not context:
+        return None
+    return j, 0.95 if context else 0.85
+
+
+def _signature(text: str, start: int, end: int) -> bool:
+    """The name opens its line (after quote or list marks) and ends it, or a comma, an address
+    or a bracket follows it: a signature or a header line."""
     # bounded windows: an unbounded rfind/find per candidate is quadratic on a huge line
     floor = max(0, start - 80)
     line_start = text.rfind("\n", floor, start) + 1 or floor
+    if not (line_start > floor or floor == 0) or text[line_start:start].strip(" \t>*-"):
+        return False
     ceiling = min(len(text), end + 80)
     line_end = text.find("\n", end, ceiling)
     rest = text[end : line_end if line_end >= 0 else ceiling].strip()
-    at_line_start = (line_start > floor or floor == 0) and not text[line_start:start].strip(
-        " \t>*-"
-    )
-    signature = at_line_start and (not rest or rest[0] in ",<(|")
-    context = (
-        titled
-        or signature
-        or _CONTEXT_WORD.fullmatch(word_before) is not None
-        or _CONTEXT_AFTER.search(after) is not None
-    )
-    ambiguous = head_low in _AMBIGUOUS_FIRST or tokens[j][1].lower() in _AMBIGUOUS_FIRST
-    if (ambiguous or not known) and not context:
-        return None
-    # neither token is a known given name: only after a title or "Dear" / "Author:"
-    if (
-        not head_known
-        and not known
-        and not (titled or strong)
-        and not (_is_surname(tokens[j][1], last) and context)
-    ):
-        return None
-    # inside a long capitalised run (a headline, an organisation): only with context
-    if len(tokens) >= 4 and not context:
-        return None
-    return j, 0.95 if context else 0.85
+    return not rest or rest[0] in ",<(|"
 
 
 # "Blanchet Clerc et Fils", "Smith & Sons": a firm named after people
@@ -457,9 +545,7 @@ _FIRM_AFTER = re.compile(
     r"S\.?p\.?A\.?|S\.?r\.?l\.?|SRL|"
     r"Ltd|LLC|Inc|PLC|plc|SE|KG|OHG|SAS|SARL|Sàrl|AB|A/S|AS|Oy|Pty|LLP|LP)(?![\w])"
 )
-_NONSPACE = re.compile(r"\S+")
 _INITIAL = re.compile(rf"[{_UPPER}]\.")
-_STRONG_WORD = re.compile(r"(?i)dear|hi|hello|signed|sincerely|regards|author|by|patient|employee")
 #: capitalised words that begin sentences or organisations, never a given name or surname
 _NOT_NAME_TEXT = """
     the this that these those there their our your my his her its a an and or but if when
@@ -516,7 +602,7 @@ _PARTICLES = frozenset(
 )
 
 
-def _is_middle(token: str, first: frozenset[str], last: frozenset[str]) -> bool:
+def _is_middle(token: str, first: frozenset[str]) -> bool:
     """An initial, a first name or a surname particle; a bare surname is not a middle name
     ("Anna Uphuis See": the name ends at Uphuis)."""
     if _INITIAL.fullmatch(token):
