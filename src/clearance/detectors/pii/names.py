@@ -19,6 +19,14 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from clearance.detectors.pii.name_words import (
+    AMBIGUOUS_FIRST,
+    NOT_NAME_WORDS,
+    NOT_PERSON_AFTER,
+    PARTICLES,
+    TITLES,
+)
+
 if TYPE_CHECKING:
     from clearance.detectors.pii.scan import PiiSpan
 
@@ -36,34 +44,6 @@ _PARTICLE = (
 )
 # A run of capitalised tokens (with surname particles) on one line.
 _RUN = re.compile(rf"{_TOKEN}(?:[ \t]++(?:{_PARTICLE}[ \t]++)?{_TOKEN}){{1,5}}+")
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "dr",
-        "prof",
-        "professor",
-        "sir",
-        "dame",
-        "lady",
-        "lord",
-        "rev",
-        "herr",
-        "frau",
-        "mme",
-        "mlle",
-        "sr",
-        "sra",
-        "señor",
-        "señora",
-        "signor",
-        "signora",
-        "dott",
-    ]
-)
 # Words before a name: a title ("Dr. ", "Mr "), a context word ("Dear ", "by ", "Author: "), a
 # strong one. Each is the trailing word of the 30 characters before the name, as
 # ``before.trailing_word`` cuts it out (these forward patterns are the rule, and what the tests
@@ -113,232 +93,6 @@ _CONTEXT_SEPARATORS = " \t:,-"
 _CONTEXT_AFTER = re.compile(
     r"(?i)^[ \t,]*(?:said|says|wrote|told|asked|explained|added|replied|noted|stated|joined|"
     r"\(\d{1,3}\)|,[ \t]*(?:\d{1,3}|who|a|an|the)\b|was born|is a|has been)\b"
-)
-_NOT_PERSON_AFTER = frozenset(
-    [
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "road",
-        "rd",
-        "boulevard",
-        "blvd",
-        "drive",
-        "dr",
-        "lane",
-        "ln",
-        "way",
-        "place",
-        "square",
-        "park",
-        "university",
-        "college",
-        "school",
-        "academy",
-        "hospital",
-        "clinic",
-        "institute",
-        "foundation",
-        "center",
-        "centre",
-        "inc",
-        "ltd",
-        "llc",
-        "corp",
-        "corporation",
-        "company",
-        "co",
-        "group",
-        "bank",
-        "trust",
-        "hotel",
-        "airport",
-        "station",
-        "county",
-        "city",
-        "town",
-        "bridge",
-        "river",
-        "lake",
-        "mountain",
-        "island",
-        "beach",
-        "church",
-        "cathedral",
-        "museum",
-        "library",
-        "hall",
-        "stadium",
-        "arena",
-        "building",
-        "tower",
-        "house",
-        "court",
-        "gardens",
-        "garden",
-        "valley",
-        "heights",
-        "hill",
-        "street",
-        "fund",
-        "partners",
-        "associates",
-        "capital",
-        "holdings",
-        "press",
-        "records",
-        "studios",
-    ]
-)
-#: first names that are also common words, months or days: need a title or context.
-_AMBIGUOUS_FIRST = frozenset(
-    [
-        "will",
-        "may",
-        "june",
-        "april",
-        "august",
-        "grant",
-        "mark",
-        "bill",
-        "art",
-        "rose",
-        "hope",
-        "joy",
-        "faith",
-        "grace",
-        "pat",
-        "sue",
-        "rich",
-        "chance",
-        "sunny",
-        "dawn",
-        "summer",
-        "autumn",
-        "winter",
-        "iris",
-        "ivy",
-        "lily",
-        "holly",
-        "amber",
-        "crystal",
-        "ruby",
-        "pearl",
-        "jade",
-        "angel",
-        "star",
-        "sky",
-        "page",
-        "gene",
-        "guy",
-        "don",
-        "van",
-        "del",
-        "lane",
-        "dean",
-        "royal",
-        "major",
-        "king",
-        "prince",
-        "earl",
-        "sterling",
-        "frank",
-        "miles",
-        "cash",
-        "price",
-        "christian",
-        "young",
-        "ray",
-        "bob",
-        "carol",
-        "sandy",
-        "rusty",
-        "buck",
-        "duke",
-        "harmony",
-        "destiny",
-        "precious",
-        "ebony",
-        "princess",
-        "baby",
-        "love",
-        "happy",
-        "lucky",
-        "trinity",
-        "genesis",
-        "heaven",
-        "nova",
-        "justice",
-        "january",
-        "february",
-        "march",
-        "july",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "north",
-        "south",
-        "east",
-        "west",
-        "new",
-        "general",
-        "saint",
-        "san",
-        "santa",
-        "los",
-        "las",
-        "el",
-        "la",
-        "le",
-        "de",
-        "del",
-        "van",
-        "von",
-        "christmas",
-        "easter",
-        "god",
-        "lord",
-        "jesus",
-        "long",
-        "short",
-        "green",
-        "brown",
-        "white",
-        "black",
-        "gray",
-        "grey",
-        "hall",
-        "wood",
-        "stone",
-        "bell",
-        "ward",
-        "hill",
-        "street",
-        "field",
-        "ford",
-        "park",
-        "price",
-        "best",
-        "day",
-        "love",
-        "church",
-        "worth",
-        "case",
-        "early",
-        "lee",
-        "tan",
-        "chan",
-        "son",
-    ]
 )
 
 
@@ -446,7 +200,7 @@ def _name_at(
     """(index of the last word, confidence) of a name starting at word ``i`` (``lows``: the
     words lower-cased)."""
     head_low = lows[i]
-    if head_low.rstrip(".") in _TITLES or head_low in _NOT_NAME_WORDS:
+    if head_low.rstrip(".") in TITLES or head_low in NOT_NAME_WORDS:
         return None
     start = offsets[i]
     head_known = head_low in first
@@ -471,9 +225,9 @@ def _name_at(
     j = None
     for k in range(min(len(words) - 1, i + 3), i, -1):
         word = words[k]
-        if word.endswith(".") or word in _PARTICLES:
+        if word.endswith(".") or word in PARTICLES:
             continue
-        if not surnames[k] and not (words[k - 1] in _PARTICLES and _name_shaped(word)):
+        if not surnames[k] and not (words[k - 1] in PARTICLES and _name_shaped(word)):
             continue
         if k == i + 1 or all(_is_middle(middle, first) for middle in words[i + 1 : k]):
             j = k
@@ -483,10 +237,10 @@ def _name_at(
         # an unknown surname: right after the given name or after particles ("van de Velde");
         # reported only with context (below)
         k = i + 1
-        while k < len(words) - 1 and words[k] in _PARTICLES:
+        while k < len(words) - 1 and words[k] in PARTICLES:
             k += 1
         word = words[k]
-        if word.endswith(".") or lows[k] in _NOT_NAME_WORDS or not _name_shaped(word):
+        if word.endswith(".") or lows[k] in NOT_NAME_WORDS or not _name_shaped(word):
             return None
         j = k
     if before is None:
@@ -496,7 +250,7 @@ def _name_at(
         word_before = _CONTEXT_BEFORE.match(before)
     strong = word_before is not None and word_before.lastgroup == "strong"
     if j + 1 < len(words) and (
-        lows[j + 1].rstrip(".") in _NOT_PERSON_AFTER or not (titled or strong)
+        lows[j + 1].rstrip(".") in NOT_PERSON_AFTER or not (titled or strong)
     ):
         # the capitalised run goes on past the name ("Wagner Charpentier SA", "Santa Maria In
         # Punta", a title-cased slogan): an organisation or a heading, unless after a title
@@ -511,7 +265,7 @@ def _name_at(
         or _signature(text, start, end)
         or _CONTEXT_AFTER.search(after) is not None
     )
-    ambiguous = head_low in _AMBIGUOUS_FIRST or lows[j] in _AMBIGUOUS_FIRST
+    ambiguous = head_low in AMBIGUOUS_FIRST or lows[j] in AMBIGUOUS_FIRST
     if (ambiguous or not known) and not context:
         return None
     # neither word is a known given name: only after a title or "Dear" / "Author:"
@@ -546,22 +300,6 @@ _FIRM_AFTER = re.compile(
     r"Ltd|LLC|Inc|PLC|plc|SE|KG|OHG|SAS|SARL|Sàrl|AB|A/S|AS|Oy|Pty|LLP|LP)(?![\w])"
 )
 _INITIAL = re.compile(rf"[{_UPPER}]\.")
-#: capitalised words that begin sentences or organisations, never a given name or surname
-_NOT_NAME_TEXT = """
-    the this that these those there their our your my his her its a an and or but if when
-    while for from with without into onto about after before during since until dear hi
-    hello thanks thank team customer customers service services support sales department
-    office group company board staff management committee council ministry government
-    university college school hospital bank city state county north south east west new
-    old general united national international global first second third last next all
-    every each some any no not yes please note see read call email phone meeting report
-    project product products account accounts order orders invoice payment security
-    privacy policy terms data cloud google microsoft amazon apple facebook twitter linkedin
-    koninklijke royal stichting groupe gruppo grupo société societe banco banque hnos hermanos
-    fratelli gebr gebroeders industries holding saint sainte santa santo san st sankt
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december today tomorrow yesterday"""
-_NOT_NAME_WORDS = frozenset(_NOT_NAME_TEXT.split())
 
 
 def _name_shaped(token: str) -> bool:
@@ -572,34 +310,8 @@ def _name_shaped(token: str) -> bool:
         and core.isalpha()
         and token[0].isupper()
         and not token[1:].isupper()
-        and token.lower() not in _NOT_NAME_WORDS
+        and token.lower() not in NOT_NAME_WORDS
     )
-
-
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "de",
-        "der",
-        "den",
-        "la",
-        "le",
-        "del",
-        "della",
-        "da",
-        "di",
-        "du",
-        "dos",
-        "das",
-        "ter",
-        "ten",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-    ]
-)
 
 
 def _is_middle(token: str, first: frozenset[str]) -> bool:
@@ -608,4 +320,4 @@ def _is_middle(token: str, first: frozenset[str]) -> bool:
     if _INITIAL.fullmatch(token):
         return True
     low = token.lower()
-    return low in first or low in _PARTICLES
+    return low in first or low in PARTICLES
