@@ -53,7 +53,7 @@ def fill_jsonl(
 #: msgspec's decoder gives the same values as ``json.loads`` for every line it accepts (big
 #: integers stay exact, duplicate keys keep the last value) at about twice its speed, and
 #: refuses what ``json`` alone accepts (NaN, Infinity, lone-surrogate escapes, bytes that are
-#: not UTF-8): such a line goes to ``json`` below, as before. tests/test_jsonl_decoder.py
+#: not UTF-8): such a line goes to ``json`` below, as before. tests/test_json_codecs.py
 #: holds the two to the same answers.
 _DECODE = msgspec.json.Decoder().decode
 
