@@ -201,6 +201,11 @@ _COMPILED = tuple(
 )
 
 
+#: (fewest, most) digits of a national id written with digits and separators only (what the
+#: number scanner's runs hold): the scanner skips ``national_id`` outside it. A test derives it
+#: from the patterns.
+ID_DIGITS = (9, 15)
+
 _ANY_SHAPE = re.compile("|".join(f"(?:{nid.pattern})" for nid in NATIONAL_IDS))
 
 
