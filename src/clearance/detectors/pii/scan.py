@@ -98,6 +98,7 @@ _DATE_TEXT = re.compile(
     rf"|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})\b",
     re.IGNORECASE,
 )
+_DATE_TEXT_ASCII = _ascii_twin(_DATE_TEXT)  # (ASCII letters only: the same matches on ASCII)
 _DOB_CONTEXT = re.compile(
     r"\b(?:born|birth|birthday|dob|d\.o\.b|date of birth|geboren|geburtsdatum|né|née|"
     r"naissance|nacimiento|nacido|nascita|nato|nata)\b",
@@ -316,7 +317,7 @@ def _ipv6(text: str) -> list[PiiSpan]:
 def _text_dates(text: str) -> list[PiiSpan]:
     return [
         PiiSpan("DOB", m.start(), m.end(), 0.85, "pii/dob")
-        for m in _DATE_TEXT.finditer(text)
+        for m in (_DATE_TEXT_ASCII if text.isascii() else _DATE_TEXT).finditer(text)
         if _dob_context(_before(text, m.start()))
     ]
 
