@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from clearance.detectors.pii import phone, scan
+from clearance.detectors.pii import phone, phone_fast, scan
 from clearance.detectors.pii.numbers import ID_DIGITS, NATIONAL_IDS
 
 _WORD_PIECES = st.sampled_from(
@@ -151,3 +153,52 @@ def test_national_ids_written_as_number_runs_have_9_to_15_digits(value: str) -> 
 def test_numeric_dates_are_digits_and_two_separators(value: str) -> None:
     """``_classify`` runs the date pattern only where that holds."""
     assert len(value) - len(phone.only_digits(value)) == 2
+
+
+# --- phone numbers dialled with an international prefix ----------------------------------------
+
+_IDD_REGIONS = (*phone.DEFAULT_REGIONS, "CA", "RU", "AR", "SG", "KR", "NZ")
+_E164 = [
+    phonenumbers.format_number(n, PhoneNumberFormat.E164)[1:]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+    for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE)
+    if (n := phonenumbers.example_number_for_type(region, kind)) is not None
+]
+
+
+@st.composite
+def _idd_dialled(draw: st.DrawFn) -> tuple[str, str]:
+    """(digits, region): a number written with the region's own international prefix, then an
+    example number's country code and national number (often mutated) or random digits."""
+    region = draw(st.sampled_from(_IDD_REGIONS))
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    assert metadata is not None and metadata.international_prefix
+    idd = draw(st.from_regex(f"(?:{metadata.international_prefix})", fullmatch=True))
+    rest = draw(st.sampled_from(_E164) | st.text("0123456789", max_size=14))
+    if rest and draw(st.booleans()):
+        i = draw(st.integers(0, len(rest) - 1))
+        rest = rest[:i] + draw(st.sampled_from("0123456789")) + rest[i + 1 :]
+    return idd + rest, region
+
+
+def _library(text: str, region: str | None) -> bool:
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(text, region)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_idd_dialled())
+@example(("0044207946095", "GB"))
+@example(("01144207946095", "US"))
+@example(("00044207946095", "GB"))  # a 0 after the prefix: not a country code
+@example(("00", "DE"))
+@example(("0049", "DE"))
+def test_phone_fast_path_reads_an_international_prefix_as_phonenumbers_does(
+    case: tuple[str, str],
+) -> None:
+    digits, region = case
+    fast = phone_fast.is_valid(digits, region)
+    if fast is not None:
+        assert fast == _library(digits, region)

@@ -74,7 +74,9 @@ _EMAIL_LOCAL_CHARS = frozenset(
 _EMAIL_DOMAIN = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![\w\-])"
 )
-_IBAN = re.compile(r"[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
+# "[A-Z][A-Z]", not "[A-Z]{2}": a pattern that opens with a repeat gets no first-character
+# set from the regex compiler, so the search would start a match attempt at every position.
+_IBAN = re.compile(r"[A-Z][A-Z]\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
 _IBAN_ASCII = _ascii_twin(_IBAN)
 _IPV6_SEED = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}+(?::[0-9A-Fa-f]{0,4}+){2,7}+(?:\.\d{1,3}){0,3}")
