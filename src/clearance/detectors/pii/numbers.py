@@ -81,7 +81,11 @@ def card_network_ok(digits: str) -> bool:
 
 
 def is_card(digits: str) -> bool:
-    return 12 <= len(digits) <= 19 and card_network_ok(digits) and luhn_ok(digits)
+    """A payment card number: network prefix and length, then Luhn. ASCII digits only (the
+    scanner's runs may hold other Unicode decimal digits, which ``luhn_ok`` cannot read)."""
+    return (
+        12 <= len(digits) <= 19 and digits.isascii() and card_network_ok(digits) and luhn_ok(digits)
+    )
 
 
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit d doubled, digits summed
