@@ -204,31 +204,6 @@ def test_phone_fast_path_reads_an_international_prefix_as_phonenumbers_does(
         assert fast == _library(digits, region)
 
 
-_LEAD_PIECES = st.sampled_from(
-    [
-        *("(", "+", ")", " ", " - ", "-", ".", "/", "x", "AB", "RSSMRA", "T", "A", "X", "DE", "9"),
-        *("85", "10", "562", "S", "12", "34", "56", "C", "1234567", "L", "4111", "0958", "٣"),
-    ]
-)
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(_LEAD_PIECES, max_size=16).map("".join))
-@example("(+ - (5 123 4567")
-@example("RSSMRA85T10A562S")
-@example("AB 12 34 56 C")
-@example("x DE89 3704 0044 0532 0130 00")
-def test_scans_may_start_a_few_characters_before_the_first_digit(text: str) -> None:
-    digit = scan._DIGIT.search(text)
-    if digit is None:
-        return
-    lead = max(0, digit.start() - scan._LEAD)
-    regions = phone.DEFAULT_REGIONS
-    assert scan._ibans(text, lead) == scan._ibans(text)
-    assert scan._numbers(text, regions, None, lead) == scan._numbers(text, regions)
-    assert scan._letter_ids(text, lead) == scan._letter_ids(text)
-
-
 def test_numbers_in_other_unicode_digits_do_not_break_the_scan() -> None:
     """``\\d`` also matches Arabic-Indic and other decimal digits; the card check, which reads
     ASCII digits, used to raise on a run that mixed them ("5621234567" then two U+0663)."""

@@ -50,11 +50,6 @@ _NUMBER = re.compile(
     r"(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
 )
 _DIGIT = re.compile(r"\d")
-# The most characters before its first digit that a match of _NUMBER of 7 or more characters
-# ("(+ - (5": an opening parenthesis, a plus, a spaced hyphen, a parenthesis), of _LETTER_ID (an
-# Italian codice fiscale's six letters) or of _IBAN (its country code) can have; a shorter
-# number run that starts earlier is skipped anyway, and one starting later is its suffix.
-_LEAD = 8
 
 
 def _ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -194,15 +189,11 @@ def scan_text(
         spans.extend(_emails(text))
     # Every other pattern but the names' needs a digit: prose without one skips them all
     # (one C-level scan instead of seven).
-    digit = (_DIGIT_ASCII if text.isascii() else _DIGIT).search(text)
-    if digit is not None:
-        # No IBAN, number run or letter id starts more than _LEAD characters before its first
-        # digit, so their scans start there (look-behinds still see the text before it).
-        lead = max(0, digit.start() - _LEAD)
-        ibans = _ibans(text, lead)
+    if (_DIGIT_ASCII if text.isascii() else _DIGIT).search(text) is not None:
+        ibans = _ibans(text)
         spans.extend(ibans)
-        spans.extend(_numbers(text, regions, ibans, lead))
-        spans.extend(_letter_ids(text, lead))
+        spans.extend(_numbers(text, regions, ibans))
+        spans.extend(_letter_ids(text))
         if ":" in text:
             spans.extend(_ipv6(text))
         if _DOB_MARKER.search(text) is not None:
@@ -256,9 +247,9 @@ def _emails(text: str) -> list[PiiSpan]:
     return out
 
 
-def _ibans(text: str, pos: int = 0) -> list[PiiSpan]:
+def _ibans(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
-    for match in (_IBAN_ASCII if text.isascii() else _IBAN).finditer(text, pos):
+    for match in (_IBAN_ASCII if text.isascii() else _IBAN).finditer(text):
         if match.start() > 0 and text[match.start() - 1].isalnum():
             continue
         raw = match.group()
@@ -276,9 +267,9 @@ def _ibans(text: str, pos: int = 0) -> list[PiiSpan]:
     return out
 
 
-def _letter_ids(text: str, pos: int = 0) -> list[PiiSpan]:
+def _letter_ids(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
-    for match in (_LETTER_ID_ASCII if text.isascii() else _LETTER_ID).finditer(text, pos):
+    for match in (_LETTER_ID_ASCII if text.isascii() else _LETTER_ID).finditer(text):
         if match.start() > 0 and (
             text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"
         ):
@@ -346,7 +337,7 @@ def _dob_context(context: str) -> bool:
 
 
 def _numbers(
-    text: str, regions: tuple[str, ...], inside: list[PiiSpan] | None = None, pos: int = 0
+    text: str, regions: tuple[str, ...], inside: list[PiiSpan] | None = None
 ) -> list[PiiSpan]:
     """Number-shaped personal data. Runs wholly ``inside`` an already found span (an IBAN's
     digit groups) are not classified: that span starts before them and covers them, so
@@ -357,7 +348,7 @@ def _numbers(
     n = len(text)
     # (a run glued to a word, "visa19 4111...", never starts a match: the pattern's
     # look-behind rejects a word character, "+", "-" or "." before it)
-    for match in (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text, pos):
+    for match in (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text):
         start, end = match.span()
         if end - start < 7:  # the shortest personal number, an IPv4 address, has 7 characters
             continue
