@@ -6,7 +6,8 @@ engine try the whole alternation at every position of the window. The word such 
 match is always the run of word characters left once the trailing separators are removed, so
 it is cut out here with a few string operations and the word list is matched against it alone
 (``fullmatch`` with the same case-insensitive pattern); tests compare the two forms on random
-windows.
+windows. Rules that may match anywhere in the window (``WindowWords``) get a literal pre-check
+instead.
 """
 
 from __future__ import annotations
