@@ -241,7 +241,7 @@ def _phone_digits(draw: st.DrawFn) -> str:
 @example("4155552671", "US")
 @example("02079460958", "GB")
 @example("442079460958", "GB")  # written with the country code, no "+"
-@example("01144207946095", "US")  # US international prefix: left to phonenumbers
+@example("01144207946095", "US")  # US international prefix: read as after a "+"
 @example("011987654321", "BR")  # Brazil: carrier code rewritten by the transform rule
 @example("0901123456789", "BR")
 @example("8001234567", None)  # +800: non-geographic, left to phonenumbers
@@ -277,7 +277,11 @@ def test_phone_fast_path_covers_the_default_regions() -> None:
             r"\D", "", phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
         )
         assert phone_fast.is_valid(national, region) is True, region
-    assert phone_fast.is_valid("01144207946095", "US") is None
+    # an international dialling prefix in a national number is read as "+" (not when a 0
+    # follows it: that stays with phonenumbers)
+    assert phone_fast.is_valid("01144207946095", "US") is _reference("01144207946095", "US")
+    assert phone_fast.is_valid("0044207946095", "GB") is _reference("0044207946095", "GB")
+    assert phone_fast.is_valid("00044207946095", "GB") is None
     assert phone_fast.is_valid("80012345678", None) is None
 
 

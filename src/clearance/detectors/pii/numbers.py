@@ -81,7 +81,11 @@ def card_network_ok(digits: str) -> bool:
 
 
 def is_card(digits: str) -> bool:
-    return 12 <= len(digits) <= 19 and card_network_ok(digits) and luhn_ok(digits)
+    """A payment card number: network prefix and length, then Luhn. ASCII digits only (the
+    scanner's runs may hold other Unicode decimal digits, which ``luhn_ok`` cannot read)."""
+    return (
+        12 <= len(digits) <= 19 and digits.isascii() and card_network_ok(digits) and luhn_ok(digits)
+    )
 
 
 _DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit d doubled, digits summed
@@ -200,6 +204,11 @@ _COMPILED = tuple(
     for nid in NATIONAL_IDS
 )
 
+
+#: (fewest, most) digits of a national id written with digits and separators only (what the
+#: number scanner's runs hold): the scanner skips ``national_id`` outside it. A test derives it
+#: from the patterns.
+ID_DIGITS = (9, 15)
 
 _ANY_SHAPE = re.compile("|".join(f"(?:{nid.pattern})" for nid in NATIONAL_IDS))
 

@@ -7,9 +7,9 @@ pattern) and ``is_valid_number`` were the largest single cost of the scan (about
 CPU time on the benchmark set). This is a port of the steps those two functions take for an
 input that is only ASCII digits (international form: the digits after ``+``), using
 ``phonenumbers``' numbering-plan metadata unchanged. What the port does not cover (an
-international dialling prefix inside a national number, non-geographic country codes) answers
-None and the caller asks ``phonenumbers`` itself. Tests compare the two on random and example
-numbers of every region.
+international dialling prefix followed by a 0 in a national number, non-geographic country
+codes) answers None and the caller asks ``phonenumbers`` itself. Tests compare the two on
+random and example numbers of every region.
 """
 
 from __future__ import annotations
@@ -173,8 +173,17 @@ def is_valid(digits: str, region: str | None) -> bool | None:
             return None
     else:
         plan = _plan(region)
-        if plan is None or (plan.idd is not None and plan.idd.match(digits)):
-            return None  # (an international dialling prefix: parse reads another country)
+        if plan is None:
+            return None
+        idd = plan.idd.match(digits) if plan.idd is not None else None
+        if idd is not None:
+            # Dialled with the region's international prefix ("00 44 20...", "011 44..."):
+            # ``parse`` strips it and reads a country code, as after a "+", unless the next
+            # digit is 0 (no country code starts with one: it keeps the number national, left
+            # to the library here). What follows is the "+" form's validation; the region's
+            # own metadata, which parse keeps for its own country code, is the same.
+            rest = digits[idd.end() :]
+            return None if rest[:1] == "0" else is_valid(rest, None)
         if COUNTRY_CODE_TO_REGION_CODE.get(plan.country_code, ("",))[0] != region:
             return None
         country_code, national = plan.country_code, digits

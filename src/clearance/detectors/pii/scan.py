@@ -22,9 +22,10 @@ from typing import NamedTuple
 
 from clearance.detectors.pii import names
 from clearance.detectors.pii.address import find_addresses
+from clearance.detectors.pii.before import WindowWords, trailing_word
 from clearance.detectors.pii.iban import is_iban
-from clearance.detectors.pii.numbers import is_card, is_isbn, is_ssn, national_id
-from clearance.detectors.pii.phone import DEFAULT_REGIONS, phone_confidence
+from clearance.detectors.pii.numbers import ID_DIGITS, is_card, is_isbn, is_ssn, national_id
+from clearance.detectors.pii.phone import DEFAULT_REGIONS, only_digits, phone_digits_confidence
 
 
 class PiiSpan(NamedTuple):
@@ -42,12 +43,25 @@ _MAX_CANDIDATE = 64
 # engine skips ahead with its fast prefix scan; the "not inside a word" checks run in Python on
 # the few candidates (measured 3-5x faster than a leading look-behind).
 # Number-like runs: digits with single separators, an optional leading + / ( / (+ .
+# The look-ahead after the first character rejects, inside the engine, most runs shorter than
+# 7 characters (the shortest personal number): every character of a run is one of its set.
 _NUMBER = re.compile(
-    r"[+(\d](?<![\w+\-.].)(?:(?<=\()\+)?(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
+    r"[+(\d](?<![\w+\-.].)(?=[\d+() \-./]{6})(?:(?<=\()\+)?"
+    r"(?:\d|(?:[ \-./]| [\-/] )(?=[\d(])|\) ?(?=\d)|\((?=\d))*+"
 )
-_TOKEN_END = re.compile(r"[^\d]")
 _DIGIT = re.compile(r"\d")
-_NOT_DIGITS = str.maketrans("", "", " -./()+")  # what a ``_NUMBER`` run holds besides digits
+
+
+def _ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` compiled with ``re.ASCII``: the same matches on ASCII text (``\\d``, ``\\w``
+    and ``\\b`` differ only on non-ASCII characters, and these patterns have no other), but
+    ``\\d`` and ``\\w`` become table lookups instead of Unicode database calls, which the
+    whole-text scans pay at every character. Used where ``text.isascii()``."""
+    return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
+
+
+_NUMBER_ASCII = _ascii_twin(_NUMBER)
+_DIGIT_ASCII = _ascii_twin(_DIGIT)
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
 _SSN_OTHER = re.compile(r"\d{3} \d{2} \d{4}|\d{9}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
@@ -60,7 +74,10 @@ _EMAIL_LOCAL_CHARS = frozenset(
 _EMAIL_DOMAIN = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![\w\-])"
 )
-_IBAN = re.compile(r"[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
+# "[A-Z][A-Z]", not "[A-Z]{2}": a pattern that opens with a repeat gets no first-character
+# set from the regex compiler, so the search would start a match attempt at every position.
+_IBAN = re.compile(r"[A-Z][A-Z]\d{2}(?:[ \-]?[A-Z0-9]{1,4}+){2,9}+")
+_IBAN_ASCII = _ascii_twin(_IBAN)
 _IPV6_SEED = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}+(?::[0-9A-Fa-f]{0,4}+){2,7}+(?:\.\d{1,3}){0,3}")
 _HEX_COLON = frozenset("0123456789abcdefABCDEF:")
@@ -70,6 +87,7 @@ _LETTER_ID = re.compile(
     r"|(?<=[A-Z])(?:[A-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]|[A-Z]{5}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]))"
     r"(?![\w])"
 )
+_LETTER_ID_ASCII = _ascii_twin(_LETTER_ID)
 _DATE_NUMERIC = re.compile(
     r"(?P<a>\d{4}|\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
 )
@@ -82,6 +100,7 @@ _DATE_TEXT = re.compile(
     rf"|(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})\b",
     re.IGNORECASE,
 )
+_DATE_TEXT_ASCII = _ascii_twin(_DATE_TEXT)  # (ASCII letters only: the same matches on ASCII)
 _DOB_CONTEXT = re.compile(
     r"\b(?:born|birth|birthday|dob|d\.o\.b|date of birth|geboren|geburtsdatum|né|née|"
     r"naissance|nacimiento|nacido|nascita|nato|nata)\b",
@@ -115,18 +134,46 @@ _DOB_MARKERS = (
 )
 _DOB_MARKER = re.compile("|".join(map(re.escape, _DOB_MARKERS)))  # one pass, not 23 ``in``
 _VERSION_CONTEXT = re.compile(r"(?i)\b(?:version|release|v|ver|build)\b[ .:]*$")
+_VERSION_WORDS = frozenset({"version", "release", "v", "ver", "build"})
 # words before a number that make it a reference, not a card: "Order #4111...", "Ref ..."
 _NOT_CARD_CONTEXT = re.compile(
     r"(?i)\b(?:order|ref|reference|invoice|tracking|sku|serial|ticket|isbn|id|no)\b[ .:#-]*$|#$"
 )
+_NOT_CARD_WORDS = frozenset(
+    {"order", "ref", "reference", "invoice", "tracking", "sku", "serial", "ticket", "isbn", "id"}
+    | {"no"}
+)
 _CARD_CONTEXT = re.compile(r"(?i)\b(?:card|cc|visa|mastercard|amex|credit|debit|charge|paid)\b")
+_CARD_WORDS = WindowWords(_CARD_CONTEXT, "card|cc|visa|amex|credit|debit|charge|paid")
 _SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ss#|social security|soc\.? sec|ssa)\b")
+_SSN_WORDS = WindowWords(_SSN_CONTEXT, "ss|soc")
 _IBAN_GROUPS = re.compile(r"(?<=[A-Z0-9])(?=[ \-])")
 _GROUP = re.compile(r"[^ ]+")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ \-]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 _ISBN_CONTEXT = re.compile(r"(?i)\bisbn(?:-1[03])?\b[: ]*$")
+_ISBN_WORDS = WindowWords(_ISBN_CONTEXT, "isbn")
+_DOB_WORDS = WindowWords(_DOB_CONTEXT, r"born|birth|dob|d\.o\.b|geb|né|naissance|naci|nascita|nat")
+
+
+def _ends_with_word(
+    window: str, separators: str, words: frozenset[str], rule: re.Pattern[str]
+) -> bool:
+    """``rule.search(window)`` for an end-anchored rule ``(?i)\\b(?:words)\\b[separators]*$``:
+    the window's trailing word looked up in ``words`` (``before.trailing_word``); a non-ASCII
+    word goes to the regex, whose case folding is Unicode's."""
+    word = trailing_word(window, separators)
+    if word.isascii():
+        return word.lower() in words
+    return rule.search(window) is not None
+
+
+def _not_card_context(sentence: str) -> bool:
+    """``_NOT_CARD_CONTEXT.search(sentence)``: a reference word, or ``#``, ends the sentence."""
+    if sentence.endswith(("#", "#\n")):
+        return True
+    return _ends_with_word(sentence, " .:#-", _NOT_CARD_WORDS, _NOT_CARD_CONTEXT)
 
 
 def scan_text(
@@ -142,7 +189,7 @@ def scan_text(
         spans.extend(_emails(text))
     # Every other pattern but the names' needs a digit: prose without one skips them all
     # (one C-level scan instead of seven).
-    if _DIGIT.search(text) is not None:
+    if (_DIGIT_ASCII if text.isascii() else _DIGIT).search(text) is not None:
         ibans = _ibans(text)
         spans.extend(ibans)
         spans.extend(_numbers(text, regions, ibans))
@@ -202,7 +249,7 @@ def _emails(text: str) -> list[PiiSpan]:
 
 def _ibans(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
-    for match in _IBAN.finditer(text):
+    for match in (_IBAN_ASCII if text.isascii() else _IBAN).finditer(text):
         if match.start() > 0 and text[match.start() - 1].isalnum():
             continue
         raw = match.group()
@@ -222,7 +269,7 @@ def _ibans(text: str) -> list[PiiSpan]:
 
 def _letter_ids(text: str) -> list[PiiSpan]:
     out: list[PiiSpan] = []
-    for match in _LETTER_ID.finditer(text):
+    for match in (_LETTER_ID_ASCII if text.isascii() else _LETTER_ID).finditer(text):
         if match.start() > 0 and (
             text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"
         ):
@@ -272,7 +319,7 @@ def _ipv6(text: str) -> list[PiiSpan]:
 def _text_dates(text: str) -> list[PiiSpan]:
     return [
         PiiSpan("DOB", m.start(), m.end(), 0.85, "pii/dob")
-        for m in _DATE_TEXT.finditer(text)
+        for m in (_DATE_TEXT_ASCII if text.isascii() else _DATE_TEXT).finditer(text)
         if _dob_context(_before(text, m.start()))
     ]
 
@@ -280,6 +327,8 @@ def _text_dates(text: str) -> list[PiiSpan]:
 def _dob_context(context: str) -> bool:
     """A birth word close before the date, with nothing number-like or sentence-ending between
     ("Date of birth: 1949-08-15. The invoice dated 2026-01-06" is one DOB, not two)."""
+    if not _DOB_WORDS.possible(context):
+        return False
     matches = list(_DOB_CONTEXT.finditer(context))
     if not matches:
         return False
@@ -297,24 +346,16 @@ def _numbers(
     of this pass."""
     out: list[PiiSpan] = []
     n = len(text)
-    pos = 0
-    while (match := _NUMBER.search(text, pos)) is not None:
+    # (a run glued to a word, "visa19 4111...", never starts a match: the pattern's
+    # look-behind rejects a word character, "+", "-" or "." before it)
+    for match in (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text):
         start, end = match.span()
-        pos = end
         if end - start < 7:  # the shortest personal number, an IPv4 address, has 7 characters
             continue
         if inside and any(s.start < start and end <= s.end for s in inside):
             continue
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_+-."):
-            # glued to a word ("visa19 4111..."): skip its first token, look again after it
-            token = _TOKEN_END.search(text, start + 1, end)
-            pos = token.start() + 1 if token is not None else end
-            continue
-        raw = match.group()
-        # trailing separators are not part of the number
-        while raw and raw[-1] in " -./(":
-            raw = raw[:-1]
-            end -= 1
+        raw = match.group().rstrip(" -./(")  # trailing separators are not part of the number
+        end = start + len(raw)
         if end - start > _MAX_CANDIDATE:
             continue
         if end + 1 < n and text[end] in "-/" and text[end + 1].isalnum():
@@ -327,9 +368,10 @@ def _numbers(
             and not (text[end] == "x" and text[end + 1 : end + 2].isdigit())
         ):
             continue
-        if len(raw.translate(_NOT_DIGITS)) < 7 and "." not in raw:
+        digits = only_digits(raw)
+        if len(digits) < 7 and "." not in raw:
             continue
-        span = _classify(text, raw, start, regions)
+        span = _classify(text, raw, start, regions, digits)
         if span is not None:
             out.append(span)
         elif " " in raw and not _CARD_SHAPED.fullmatch(raw):
@@ -364,64 +406,80 @@ def _classify_parts(text: str, raw: str, start: int, regions: tuple[str, ...]) -
     return found
 
 
-def _classify(text: str, raw: str, start: int, regions: tuple[str, ...]) -> PiiSpan | None:
-    """What a number-shaped candidate is, if anything personal."""
+def _classify(
+    text: str, raw: str, start: int, regions: tuple[str, ...], digits: str | None = None
+) -> PiiSpan | None:
+    """What a number-shaped candidate is, if anything personal (``digits``: ``raw``'s digits,
+    where the caller has them).
+
+    The checks run in a fixed order (IPv4, date, SSN, card, ISBN, national id, phone), and
+    each first asks what the digit count allows (a date has its digits and two separators; a
+    national id 9-15 digits, a phone number 7-15, a card 12-19) before it runs a pattern or
+    reads the context window, which is cut and lower-cased only once a rule needs it."""
     end = start + len(raw)
-    digits = raw.translate(_NOT_DIGITS)
+    if digits is None:
+        digits = only_digits(raw)
     nd = len(digits)
-    context = _before(text, start)
     if raw.count(".") == 3 and _IPV4.fullmatch(raw):
-        if _VERSION_CONTEXT.search(context):
+        if _ends_with_word(_before(text, start), " .:", _VERSION_WORDS, _VERSION_CONTEXT):
             return None
         try:
             ipaddress.IPv4Address(raw)
         except ValueError:
             return None
         return PiiSpan("IP", start, end, 0.95, "pii/ipv4")
-    date = _DATE_NUMERIC.fullmatch(raw)
-    if date is not None and _is_date(date):
-        if _dob_context(context):
-            return PiiSpan("DOB", start, end, 0.9, "pii/dob")
-        return None
-    if nd < 7:
-        return None
-    if nd == 9:
-        ssn = _ssn(raw, digits, context)
+    if len(raw) - nd == 2:  # a numeric date: digits and two separators
+        date = _DATE_NUMERIC.fullmatch(raw)
+        if date is not None and _is_date(date):
+            if _dob_context(_before(text, start)):
+                return PiiSpan("DOB", start, end, 0.9, "pii/dob")
+            return None
+    if not 7 <= nd <= 19:
+        return None  # no personal number is shorter (an IPv4 address aside) or longer
+    context: str | None = None
+    if nd == 9 and is_ssn(digits):
+        context = _before(text, start)
+        ssn = _ssn(raw, context)
         if ssn is not None:
             return PiiSpan("SSN", start, end, ssn, "pii/ssn")
-        if _SSN_SHAPED.fullmatch(raw):  # an invalid SSN is not a phone number either
-            return None
-    if _DIGIT_GROUPS.fullmatch(raw) and is_card(digits):
+    if nd == 9 and _SSN_SHAPED.fullmatch(raw):  # an invalid SSN is not a phone number either
+        return None
+    if nd >= 12 and is_card(digits) and _DIGIT_GROUPS.fullmatch(raw):
+        if context is None:
+            context = _before(text, start)
         sentence = _SENTENCE_END.split(context)[-1]  # "Paid with 4111.... Ref 5110...": no card
-        if _NOT_CARD_CONTEXT.search(sentence) and not _CARD_CONTEXT.search(sentence):
+        if _not_card_context(sentence) and not _CARD_WORDS.search(sentence):
             return None
         return PiiSpan("CARD", start, end, 0.95, "pii/card")
+    if nd > 15:
+        return None  # longer than any national id or phone number
+    if context is None:
+        context = _before(text, start)
     if (
         nd in (10, 13)
-        and (_ISBN_CONTEXT.search(context) or raw.count("-") == 3 or digits[:3] in ("978", "979"))
+        and (raw.count("-") == 3 or digits[:3] in ("978", "979") or _ISBN_WORDS.search(context))
         and is_isbn(raw, digits)
     ):
         return None
-    found = national_id(raw, context)
-    if found is not None:
-        name, confidence = found
-        return PiiSpan("NATIONAL_ID", start, end, confidence, f"pii/{name}")
+    if nd >= ID_DIGITS[0]:
+        found = national_id(raw, context)
+        if found is not None:
+            name, confidence = found
+            return PiiSpan("NATIONAL_ID", start, end, confidence, f"pii/{name}")
     if context.endswith("#"):  # "Order #32449639567": a reference, not a phone number
         return None
-    phone = phone_confidence(raw, context, regions)
+    phone = phone_digits_confidence(raw, digits, context, regions)
     if phone is not None:
         return PiiSpan("PHONE", start, end, phone, "pii/phone")
     return None
 
 
-def _ssn(raw: str, digits: str, context: str) -> float | None:
-    """Confidence for an SSN: dashed ``123-45-6789`` alone, other forms only with context."""
-    if not is_ssn(digits):
-        return None
-    has_context = _SSN_CONTEXT.search(context) is not None
+def _ssn(raw: str, context: str) -> float | None:
+    """Confidence for a valid SSN (``is_ssn``): dashed ``123-45-6789`` alone, other forms
+    only with context."""
     if _SSN_SHAPED.fullmatch(raw):
-        return 0.95 if has_context else 0.85
-    if has_context and _SSN_OTHER.fullmatch(raw):
+        return 0.95 if _SSN_WORDS.search(context) else 0.85
+    if _SSN_OTHER.fullmatch(raw) and _SSN_WORDS.search(context):
         return 0.9
     return None
 
