@@ -199,7 +199,8 @@ def test_first_byte_table_finds_matroska_and_webm(doctype: bytes) -> None:
         ("def match(self, buf):\n    return buf[:0] == b''", None),
         # leading assignments are inlined (filetype's Matroska and WebM matchers)
         (
-            "def match(self, b):\n    e = b.startswith(b'\\x1a\\x45')\n    return e and b.find(b'x') > -1",
+            "def match(self, b):\n    e = b.startswith(b'\\x1a\\x45')\n"
+            "    return e and b.find(b'x') > -1",
             {0x1A},
         ),
         ("def match(self, b):\n    e = b[0] == 3\n    f = e and len(b) > 4\n    return f", {3}),
