@@ -153,6 +153,9 @@ def split_points(stream: IO[bytes], size: int, target: int) -> list[tuple[int, i
         if cut < size:
             stream.seek(cut)
             cut += len(stream.readline())
+        ranges.append((start, cut, line))
+        if cut >= size:  # the last range: no line number after it to find
+            break
         stream.seek(start)
         remaining = cut - start
         newlines = 0
@@ -162,6 +165,5 @@ def split_points(stream: IO[bytes], size: int, target: int) -> list[tuple[int, i
                 break
             newlines += chunk.count(b"\n")
             remaining -= len(chunk)
-        ranges.append((start, cut, line))
         start, line = cut, line + newlines
     return ranges

@@ -113,6 +113,7 @@ def first_bytes(matcher: Any) -> frozenset[int] | None:
         if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))  # docstring
     ]
     buf = func.args.args[1].arg
+    body = _inlined(body, buf)
     if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
         return _required_first(body[0].value, buf)
     if (  # if <test>: ... return False: only the if's body can return true
@@ -124,6 +125,29 @@ def first_bytes(matcher: Any) -> frozenset[int] | None:
     ):
         return _required_first(body[0].test, buf)
     return None
+
+
+def _inlined(body: list[ast.stmt], buf: str) -> list[ast.stmt]:
+    """``body`` with its leading ``name = <expr>`` statements substituted into what follows
+    (Matroska and WebM: ``ebml = buf.startswith(...)``, ``doctype = ...``, ``return ebml and
+    doctype``). ``buf`` is bytes, so no expression can change it; an assignment to ``buf``
+    itself, or any other target, ends the inlining and the body stays as it is."""
+    bound: dict[str, ast.expr] = {}
+    while body and isinstance(body[0], ast.Assign):
+        target = body[0].targets[0] if len(body[0].targets) == 1 else None
+        if not isinstance(target, ast.Name) or target.id == buf or target.id in bound:
+            return body
+        bound[target.id] = _Substitute(bound).visit(body[0].value)
+        body = body[1:]
+    return [_Substitute(bound).visit(statement) for statement in body] if bound else body
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, bound: dict[str, ast.expr]):
+        self.bound = bound
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.bound.get(node.id, node)
 
 
 def _is_false(node: ast.expr) -> bool:
@@ -139,6 +163,16 @@ def _required_first(node: ast.expr, buf: str) -> frozenset[int] | None:
         if any(p is None for p in parts):  # ast.Or: any disjunct may hold
             return None
         return frozenset().union(*(p for p in parts if p is not None))
+    if (  # buf.startswith(<bytes literal>)
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "startswith"
+        and _is_name(node.func.value, buf)
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        prefix = _literal(node.args[0])
+        return frozenset({prefix[0]}) if isinstance(prefix, bytes) and prefix else None
     if (
         isinstance(node, ast.Compare)
         and len(node.ops) == 1
