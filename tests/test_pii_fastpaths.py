@@ -294,3 +294,35 @@ def test_national_id_dispatch_is_the_chain(candidate: str, context: str) -> None
     from clearance.detectors.pii.numbers import national_id
 
     assert national_id(candidate, context) == _national_id_chain(candidate, context)
+
+
+_PLANS = [p for r in (*phone.DEFAULT_REGIONS, "CA", "RU", "SG") if (p := phone_fast._plan(r))]
+
+
+_NSNS = sorted(
+    {
+        str(n.national_number)
+        for region in (*phone.DEFAULT_REGIONS, "CA", "RU", "SG")
+        for kind in PhoneNumberType.values()
+        if (n := phonenumbers.example_number_for_type(region, kind)) is not None
+    }
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(_PLANS),
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=2, max_size=17),
+        st.sampled_from(_NSNS),
+        st.sampled_from(_NSNS).map(lambda n: n[:-1]),
+    ),
+)
+@example(phone_fast._plan("US"), "2015550123")
+@example(phone_fast._plan("GB"), "7400123456")
+@example(phone_fast._plan("DE"), "15123456789")
+def test_known_type_alternation_is_the_type_loop(plan: phone_fast._Plan, nsn: str) -> None:
+    """``_known_type`` asks one alternation of the possible types' patterns; the loop over the
+    types it replaces gives the same answer."""
+    loop = plan.general.matches(nsn) and any(desc.matches(nsn) for desc in plan.types)
+    assert phone_fast._known_type(nsn, plan) == loop
