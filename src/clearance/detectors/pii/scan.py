@@ -60,8 +60,16 @@ def _ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
 
 
-_NUMBER_ASCII = _ascii_twin(_NUMBER)
-_DIGIT_ASCII = _ascii_twin(_DIGIT)
+# Spelled with ``[0-9]`` rather than ``_ascii_twin(_NUMBER)``: under ``re.ASCII`` ``\d`` is
+# still a category test inside a character set, while ``[+(0-9]`` compiles to a bitmap, and the
+# engine's skip to the next possible start tests that set at every character of the text
+# (~10% fewer instructions for this scan). The same matches on ASCII text (tested).
+_NUMBER_ASCII = re.compile(
+    r"[+(0-9](?<![\w+\-.].)(?=[0-9+() \-./]{6})(?:(?<=\()\+)?"
+    r"(?:[0-9]|(?:[ \-./]| [\-/] )(?=[0-9(])|\) ?(?=[0-9])|\((?=[0-9]))*+",
+    re.ASCII,
+)
+_DIGIT_ASCII = re.compile("[0-9]")  # (a bitmap set: see ``_NUMBER_ASCII``)
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
 _EMAIL_AT = re.compile(
