@@ -210,3 +210,119 @@ def test_numbers_in_other_unicode_digits_do_not_break_the_scan() -> None:
     assert scan.scan_text("5621234567\u0663\u0663") == []
     assert scan.scan_text("card 4111 1111 1111 111\u0661") == []
     assert [s.entity for s in scan.scan_text("card 4111 1111 1111 1111")] == ["CARD"]
+
+
+# --- fourth pass: IPv4 validity, SSN shapes and national-id dispatch without the chains ---------
+
+_OCTETS = st.one_of(
+    st.integers(0, 999).map(str),
+    st.sampled_from(["0", "00", "01", "010", "255", "256", "249", "250", "199", "099", "٣"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_OCTETS, min_size=4, max_size=4).map(".".join))
+@example("192.168.001.1")
+@example("0.0.0.0")
+def test_ipv4_pattern_is_ipaddress(raw: str) -> None:
+    """``_IPV4_VALID`` accepts a ``_IPV4`` candidate exactly where ``IPv4Address`` does."""
+    import ipaddress
+
+    if scan._IPV4.fullmatch(raw) is None:
+        return
+    try:
+        ipaddress.IPv4Address(raw)
+        valid = True
+    except ValueError:
+        valid = False
+    assert (scan._IPV4_VALID.fullmatch(raw) is not None) == valid
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789 -./()+"), min_size=9, max_size=13))
+@example("123-45-6789")
+@example("123 45 6789")
+@example("123456789")
+def test_ssn_shapes_by_position_are_the_patterns(raw: str) -> None:
+    """``_classify`` tells the SSN shapes of a nine-digit run by length and separator
+    positions; the patterns they replace say the same."""
+    if len(phone.only_digits(raw)) != 9:
+        return
+    dashed = len(raw) == 11 and raw[3] == raw[6] == "-"
+    assert dashed == (re.fullmatch(r"\d{3}-\d{2}-\d{4}", raw) is not None)
+    other = len(raw) == 9 or (len(raw) == 11 and raw[3] == raw[6] == " ")
+    assert other == (re.fullmatch(r"\d{3} \d{2} \d{4}|\d{9}", raw) is not None)
+
+
+def _national_id_chain(candidate: str, context: str) -> tuple[str, float] | None:
+    """The rule ``national_id`` stands in for: each kind's pattern in turn."""
+    for nid in NATIONAL_IDS:
+        if not re.fullmatch(nid.pattern, candidate):
+            continue
+        words = r"(?<!\w)(?:" + "|".join(map(re.escape, nid.context)) + r")(?!\w)"
+        has_context = re.search(words, context) is not None
+        if not has_context and nid.bare is None:
+            continue
+        try:
+            ok = nid.validate(candidate)
+        except Exception:
+            ok = False
+        if ok:
+            return nid.name, 0.95 if has_context else float(nid.bare or 0.0)
+    return None
+
+
+_ID_CONTEXTS = st.sampled_from(
+    ["", "pesel: ", "cpf ", "bsn ", "aadhaar ", "cpr ", "personnummer ", "steuer id ", "dni "]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(
+        st.sampled_from(NATIONAL_IDS).flatmap(
+            lambda nid: st.from_regex(nid.pattern, fullmatch=True)
+        ),
+        st.text(alphabet=st.sampled_from("0123456789 -.+AXZ"), min_size=9, max_size=16),
+    ),
+    _ID_CONTEXTS,
+)
+@example("44051401359", "pesel: ")
+@example("39053026300", "cpf ")
+@example("111222333", "bsn ")
+def test_national_id_dispatch_is_the_chain(candidate: str, context: str) -> None:
+    from clearance.detectors.pii.numbers import national_id
+
+    assert national_id(candidate, context) == _national_id_chain(candidate, context)
+
+
+_PLANS = [p for r in (*phone.DEFAULT_REGIONS, "CA", "RU", "SG") if (p := phone_fast._plan(r))]
+
+
+_NSNS = sorted(
+    {
+        str(n.national_number)
+        for region in (*phone.DEFAULT_REGIONS, "CA", "RU", "SG")
+        for kind in PhoneNumberType.values()
+        if (n := phonenumbers.example_number_for_type(region, kind)) is not None
+    }
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(_PLANS),
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=2, max_size=17),
+        st.sampled_from(_NSNS),
+        st.sampled_from(_NSNS).map(lambda n: n[:-1]),
+    ),
+)
+@example(phone_fast._plan("US"), "2015550123")
+@example(phone_fast._plan("GB"), "7400123456")
+@example(phone_fast._plan("DE"), "15123456789")
+def test_known_type_alternation_is_the_type_loop(plan: phone_fast._Plan, nsn: str) -> None:
+    """``_known_type`` asks one alternation of the possible types' patterns; the loop over the
+    types it replaces gives the same answer."""
+    loop = plan.general.matches(nsn) and any(desc.matches(nsn) for desc in plan.types)
+    assert phone_fast._known_type(nsn, plan) == loop

@@ -60,10 +60,17 @@ def _ascii_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII)
 
 
-_NUMBER_ASCII = _ascii_twin(_NUMBER)
-_DIGIT_ASCII = _ascii_twin(_DIGIT)
+# Spelled with ``[0-9]`` rather than ``_ascii_twin(_NUMBER)``: under ``re.ASCII`` ``\d`` is
+# still a category test inside a character set, while ``[+(0-9]`` compiles to a bitmap, and the
+# engine's skip to the next possible start tests that set at every character of the text
+# (~10% fewer instructions for this scan). The same matches on ASCII text (tested).
+_NUMBER_ASCII = re.compile(
+    r"[+(0-9](?<![\w+\-.].)(?=[0-9+() \-./]{6})(?:(?<=\()\+)?"
+    r"(?:[0-9]|(?:[ \-./]| [\-/] )(?=[0-9(])|\) ?(?=[0-9])|\((?=[0-9]))*+",
+    re.ASCII,
+)
+_DIGIT_ASCII = re.compile("[0-9]")  # (a bitmap set: see ``_NUMBER_ASCII``)
 _SSN_SHAPED = re.compile(r"\d{3}-\d{2}-\d{4}")
-_SSN_OTHER = re.compile(r"\d{3} \d{2} \d{4}|\d{9}")
 _CARD_SHAPED = re.compile(r"\d{4}(?:[ \-]\d{4}){2,3}(?:[ \-]\d{1,3})?")
 _EMAIL_AT = re.compile(
     r"@(?<=[A-Za-z0-9._%+'\-]@)(?=[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}+)\.[A-Za-z0-9])"
@@ -150,6 +157,11 @@ _SSN_WORDS = WindowWords(_SSN_CONTEXT, "ss|soc")
 _IBAN_GROUPS = re.compile(r"(?<=[A-Z0-9])(?=[ \-])")
 _GROUP = re.compile(r"[^ ]+")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# ``ipaddress.IPv4Address(raw)`` succeeds exactly where this matches a ``_IPV4`` candidate: four
+# ASCII octets 0-255 without a leading zero (Python >= 3.9.5 refuses those); a test compares the
+# two. One regex call instead of the module's parser (~40% of an address candidate's cost).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4_VALID = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ \-]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 _ISBN_CONTEXT = re.compile(r"(?i)\bisbn(?:-1[03])?\b[: ]*$")
@@ -423,9 +435,7 @@ def _classify(
     if raw.count(".") == 3 and _IPV4.fullmatch(raw):
         if _ends_with_word(_before(text, start), " .:", _VERSION_WORDS, _VERSION_CONTEXT):
             return None
-        try:
-            ipaddress.IPv4Address(raw)
-        except ValueError:
+        if _IPV4_VALID.fullmatch(raw) is None:
             return None
         return PiiSpan("IP", start, end, 0.95, "pii/ipv4")
     if len(raw) - nd == 2:  # a numeric date: digits and two separators
@@ -437,13 +447,21 @@ def _classify(
     if not 7 <= nd <= 19:
         return None  # no personal number is shorter (an IPv4 address aside) or longer
     context: str | None = None
-    if nd == 9 and is_ssn(digits):
-        context = _before(text, start)
-        ssn = _ssn(raw, context)
-        if ssn is not None:
-            return PiiSpan("SSN", start, end, ssn, "pii/ssn")
-    if nd == 9 and _SSN_SHAPED.fullmatch(raw):  # an invalid SSN is not a phone number either
-        return None
+    if nd == 9:
+        # ``_SSN_SHAPED`` (``123-45-6789``): ``raw`` holds nine digits, so two separators
+        dashed = len(raw) == 11 and raw[3] == raw[6] == "-"
+        if is_ssn(digits):
+            context = _before(text, start)
+            if dashed:
+                confidence = 0.95 if _SSN_WORDS.search(context) else 0.85
+                return PiiSpan("SSN", start, end, confidence, "pii/ssn")
+            # "123 45 6789" or nine digits alone, given nine digits in ``raw``
+            if (len(raw) == 9 or (len(raw) == 11 and raw[3] == raw[6] == " ")) and (
+                _SSN_WORDS.search(context)
+            ):
+                return PiiSpan("SSN", start, end, 0.9, "pii/ssn")
+        if dashed:  # an invalid SSN is not a phone number either
+            return None
     if nd >= 12 and is_card(digits) and _DIGIT_GROUPS.fullmatch(raw):
         if context is None:
             context = _before(text, start)
@@ -471,16 +489,6 @@ def _classify(
     phone = phone_digits_confidence(raw, digits, context, regions)
     if phone is not None:
         return PiiSpan("PHONE", start, end, phone, "pii/phone")
-    return None
-
-
-def _ssn(raw: str, context: str) -> float | None:
-    """Confidence for a valid SSN (``is_ssn``): dashed ``123-45-6789`` alone, other forms
-    only with context."""
-    if _SSN_SHAPED.fullmatch(raw):
-        return 0.95 if _SSN_WORDS.search(context) else 0.85
-    if _SSN_OTHER.fullmatch(raw) and _SSN_WORDS.search(context):
-        return 0.9
     return None
 
 
