@@ -113,19 +113,34 @@ class ItemColumns:
         for rule, message in problems:
             self.findings.append(error_finding(item_id, rule, message, detector=self.read_detector))
 
+    def add_row(
+        self,
+        item_id: str,
+        source: str,
+        uri: str,
+        media_type: str,
+        sha256: str,
+        size: int,
+        meta: Mapping[str, Any],
+    ) -> None:
+        """One item's columns (``fill_records`` inlines this for its common row)."""
+        self.item_id.append(item_id)
+        self.source.append(source)
+        self.uri.append(uri)
+        self.media_type.append(media_type)
+        self.sha256.append(sha256)
+        self.size.append(size)
+        self.meta.append(meta_json(meta))
+        self.bytes += size
+
     def add_read(self, read: Read, wanted: bool = True) -> Item:
         """A row from an item a reader built: its columns, its read and decode problems.
         ``wanted``: a detector will read the item's text, so decoding it now is not wasted;
         otherwise its bytes are only checked (a decode only where they are not UTF-8)."""
         item = read.item
-        self.item_id.append(item.item_id)
-        self.source.append(item.source)
-        self.uri.append(item.uri)
-        self.media_type.append(item.media_type)
-        self.sha256.append(item.sha256)
-        self.size.append(item.size)
-        self.meta.append(meta_json(item.meta))
-        self.bytes += item.size
+        self.add_row(
+            item.item_id, item.source, item.uri, item.media_type, item.sha256, item.size, item.meta
+        )
         if read.problems:
             self.add_problems(item.item_id, read.problems)
         # ASCII cannot be bad UTF-8: isascii() is a fast scan, decoding is a copy

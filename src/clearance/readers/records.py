@@ -48,14 +48,7 @@ def add_record(
     text, data, meta = _record_parts(spec, text, fields, problems)
     item_id = make_item_id(spec.source, locator)
     digest = sha256(data).hexdigest()
-    columns.item_id.append(item_id)
-    columns.source.append(spec.source)
-    columns.uri.append(uri)
-    columns.media_type.append("text/plain")
-    columns.sha256.append(digest)
-    columns.size.append(len(data))
-    columns.meta.append(meta_json(meta))
-    columns.bytes += len(data)
+    columns.add_row(item_id, spec.source, uri, "text/plain", digest, len(data), meta)
     if problems:
         columns.add_problems(item_id, tuple(problems))
     if not want:
@@ -103,7 +96,8 @@ def fill_records(
     where a detector reads, and ``None`` every ``PROGRESS_ROWS`` rows.
 
     This loop runs once per record of every record file, so the common row (a string text
-    field, no problem) is appended here inline; ``add_record`` takes the others.
+    field, no problem) is appended here inline (``ItemColumns.add_row`` without a call per
+    row); ``add_record`` takes the others.
     """
     spec = columns.spec
     source, text_field, spec_meta = spec.source, spec.text_field, spec.meta
