@@ -10,15 +10,31 @@ newlines, tabs, digits glued to letters).
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clearance.detectors.pii import address, before, names
 from clearance.detectors.pii.scan import PiiSpan
 
+# The rules as first written: end-anchored searches over the window before a name.
+_TITLE_BEFORE = re.compile(
+    r"(?i)\b(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|rev|herr|frau|mme|mlle|sr|sra|"
+    r"señor|señora|dott)\.?[ \t]+$"
+)
+_STRONG_BEFORE = re.compile(
+    r"(?i)(?:\b(?:dear|hi|hello|signed|sincerely|regards|author|by|patient|employee)\b[ \t:,-]*)$"
+)
+_CONTEXT_BEFORE = re.compile(
+    r"(?i)(?:\b(?:by|from|dear|hi|hello|thanks|cc|to|with|name|author|signed|sincerely|met|meet|"
+    r"call|ask|told|asked|called|emailed|invited|"
+    r"regards|contact|patient|customer|employee|mother|father|wife|husband|son|daughter)"
+    r"\b[ \t:,-]*)$"
+)
 _PIECES = st.sampled_from(
     [
-        *("Dr", "dR", "MRS", "Señora", "SEÑOR", "prof", "Professor", "dott", "mme", "Mlle"),
+        *("Dr", "dr", "dR", "MRS", "Señora", "SEÑOR", "prof", "Professor", "dott", "mme", "Mlle"),
         *("by", "BY", "Dear", "hi", "HELLO", "to", "son", "sons", "with", "Regards", "employee"),
         *(
             "x",
@@ -46,7 +62,7 @@ _PIECES = st.sampled_from(
 @example("Regards,\t")
 @example("sir\t.")
 @example("  Mr")
-def test_reversed_window_rules_match_the_trailing_word_rules(window: str) -> None:
+def test_window_rules_reversed_trailing_word_and_end_anchored_agree(window: str) -> None:
     reversed_window = window[::-1]
     titled = names._TITLE_WORD.fullmatch(
         before.trailing_word(window, " \t", dot=True, required=True)
@@ -57,6 +73,14 @@ def test_reversed_window_rules_match_the_trailing_word_rules(window: str) -> Non
     assert (context is not None) == (names._CONTEXT_WORD.fullmatch(word) is not None)
     strong = context is not None and context.lastgroup == "strong"
     assert strong == (names._STRONG_WORD.fullmatch(word) is not None)
+    # and the trailing-word rules answer as the end-anchored ones written first
+    assert (titled is not None) == (_TITLE_BEFORE.search(window) is not None)
+    assert (names._STRONG_WORD.fullmatch(word) is not None) == (
+        _STRONG_BEFORE.search(window) is not None
+    )
+    assert (names._CONTEXT_WORD.fullmatch(word) is not None) == (
+        _CONTEXT_BEFORE.search(window) is not None
+    )
 
 
 @settings(max_examples=1500, deadline=None)
