@@ -67,6 +67,32 @@ def _hostile_records(root: Path) -> Path:
     return root
 
 
+def _hostile_files(root: Path) -> Path:
+    """Loose files, archives and crawls with the problems the files and WARC fillers report."""
+    import io
+    import zipfile
+
+    root.mkdir()
+    (root / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    (root / "utf16.txt").write_bytes("h\xe9llo".encode("utf-16"))
+    (root / "cut.md").write_bytes("r\xe9sum\xe9 ".encode() * 10 + "\xe9".encode()[:1])
+    (root / "ok.py").write_bytes("print('\xe9t\xe9')\n".encode())
+    (root / "empty.txt").write_bytes(b"")
+    (root / "big.txt").write_bytes("\xe9".encode() * 1500)  # over the 2,000-byte limit
+    (root / "blob.bin").write_bytes(bytes(range(256)) * 4)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("inner/good.txt", "z\xe9ro".encode())
+        archive.writestr("inner/bad.txt", b"\xff\xfe\xfd not utf-8")
+        archive.writestr("../escape.txt", b"traversal")
+    (root / "bundle.zip").write_bytes(out.getvalue())
+    (root / "broken.zip").write_bytes(out.getvalue()[:60])
+    crawl = gzip.decompress((EXAMPLES / "crawl.warc.gz").read_bytes())
+    (root / "cut.warc").write_bytes(crawl[:-300])
+    (root / "junk.warc.gz").write_bytes(gzip.compress(b"not a warc at all\r\n\r\n"))
+    return root
+
+
 def _shards(path: Path) -> list[ShardSpec]:
     source = Source(name="src", path=str(path))
     return plan_sources([source], target_bytes=16 * 1024)
@@ -95,6 +121,7 @@ def test_columns_hold_the_same_rows_and_problems_as_item_by_item_reads(
 ) -> None:
     limits = ReadLimits(max_item_bytes=2000)
     specs = _shards(_hostile_records(tmp_path / "records")) + _shards(EXAMPLES)
+    specs += _shards(_hostile_files(tmp_path / "files"))
     assert {s.format for s in specs} >= {"jsonl", "csv", "parquet", "files", "warc"}
     assert any(s.byte_range for s in specs)  # the big file was split
     for spec in specs:

@@ -8,11 +8,11 @@ from clearance.model.item import Item
 from clearance.readers.base import FileRef, Read, Reader, ShardSpec
 from clearance.readers.columns import Filler, ItemColumns, Wants, fill_from_reads
 from clearance.readers.csv import fill_csv, read_csv
-from clearance.readers.files import read_files
+from clearance.readers.files import fill_files, read_files
 from clearance.readers.jsonl import fill_jsonl, read_jsonl
 from clearance.readers.limits import ReadLimits
 from clearance.readers.parquet import fill_parquet, read_parquet
-from clearance.readers.warc import read_warc
+from clearance.readers.warc import fill_warc, read_warc
 
 READERS: dict[str, Reader] = {
     "files": read_files,
@@ -23,7 +23,13 @@ READERS: dict[str, Reader] = {
 }
 
 #: formats read straight into columns; the others go through their reader item by item.
-FILLERS: dict[str, Filler] = {"jsonl": fill_jsonl, "csv": fill_csv, "parquet": fill_parquet}
+FILLERS: dict[str, Filler] = {
+    "jsonl": fill_jsonl,
+    "csv": fill_csv,
+    "parquet": fill_parquet,
+    "files": fill_files,
+    "warc": fill_warc,
+}
 
 
 def read_shard(spec: ShardSpec, limits: ReadLimits | None = None) -> Iterator[Read]:

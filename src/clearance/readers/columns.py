@@ -21,8 +21,8 @@ import msgspec
 import pyarrow as pa
 
 from clearance.model.finding import Finding, error_finding
-from clearance.model.item import Item
-from clearance.readers.base import Read, ShardSpec
+from clearance.model.item import Item, decode_text, is_textual
+from clearance.readers.base import Bounded, Read, ShardSpec
 from clearance.readers.limits import ReadLimits
 
 #: media type -> whether some detector of the scan reads items of that type.
@@ -132,6 +132,38 @@ class ItemColumns:
         self.size.append(size)
         self.meta.append(meta_json(meta))
         self.bytes += size
+
+    def add_content(
+        self,
+        item_id: str,
+        uri: str,
+        media_type: str,
+        bounded: Bounded,
+        meta_text: str,
+        problems: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        """The row of content read from a file or record that no detector reads, without an
+        ``Item``: the same columns and findings as ``add_read(..., wanted=False)``. ``meta_text``
+        is already ``meta_json`` (a shard's files share one)."""
+        self.item_id.append(item_id)
+        self.source.append(self.spec.source)
+        self.uri.append(uri)
+        self.media_type.append(media_type)
+        self.sha256.append(bounded.sha256)
+        self.size.append(bounded.size)
+        self.meta.append(meta_text)
+        self.bytes += bounded.size
+        if problems:
+            self.add_problems(item_id, problems)
+        data = bounded.data
+        if (
+            data is not None
+            and not data.isascii()
+            and is_textual(media_type)
+            and not utf8_valid(data)
+            and (problem := decode_text(data).problem)
+        ):
+            self.findings.append(error_finding(item_id, "decode", problem))
 
     def add_read(self, read: Read, wanted: bool = True) -> Item:
         """A row from an item a reader built: its columns, its read and decode problems.

@@ -1,4 +1,10 @@
-"""A folder tree (or single file): one item per file, archives expanded member by member."""
+"""A folder tree (or single file): one item per file, archives expanded member by member.
+
+Two views of the same rows: ``read_files`` builds an ``Item`` per file (guard, exports,
+review), ``fill_files`` adds each file to the scan's columns and builds an ``Item`` only for
+files a detector reads: a scan with few detectors reads thousands of small files, and the
+objects per file cost more than deciding its media type.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from hashlib import sha256
+from typing import Any
 
 from clearance.model.item import Item, make_item_id
 from clearance.readers.archives import is_archive, read_archive
@@ -20,20 +27,62 @@ from clearance.readers.base import (
     oversize_message,
     read_bounded,
 )
+from clearance.readers.columns import PROGRESS_ROWS, ItemColumns, Wants, meta_json
 from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
 from clearance.readers.sniff import SNIFF_BYTES, sniff_media_type
+
+#: a loose file as read: its media type and content (archives and errors come as ``Read``)
+Loose = tuple[str, Bounded]
 
 
 def read_files(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
     fs, _ = filesystem(spec.root)
     for ref in spec.files:
-        yield from _read_one(spec, fs, ref, limits)
+        for entry in _entries(spec, fs, ref, limits):
+            if isinstance(entry, Read):
+                yield entry
+                continue
+            media_type, bounded = entry
+            item = _item(spec, ref.path, media_type, bounded)
+            yield Read(item, _problems(bounded, limits))
 
 
-def _read_one(spec: ShardSpec, fs: object, ref: FileRef, limits: ReadLimits) -> Iterator[Read]:
+def fill_files(
+    spec: ShardSpec, limits: ReadLimits, wants: Wants, columns: ItemColumns
+) -> Iterator[Item | None]:
+    """``read_files`` into ``columns`` (same rows, same findings, same order)."""
+    fs, _ = filesystem(spec.root)
+    meta_text = meta_json(spec.meta)  # the same for every file of the shard
+    for ref in spec.files:
+        for entry in _entries(spec, fs, ref, limits):
+            item: Item | None = None
+            if isinstance(entry, Read):
+                item = columns.add_wanted(entry, wants)
+            else:
+                media_type, bounded = entry
+                path = ref.path
+                if bounded.data is not None and wants(media_type):
+                    item = _item(spec, path, media_type, bounded)
+                    columns.add_read(Read(item), wanted=True)
+                else:
+                    columns.add_content(
+                        make_item_id(spec.source, spec.locator(path)),
+                        path,
+                        media_type,
+                        bounded,
+                        meta_text,
+                        _problems(bounded, limits),
+                    )
+            if item is not None:
+                yield item
+            elif not len(columns) % PROGRESS_ROWS:
+                yield None
+
+
+def _entries(spec: ShardSpec, fs: Any, ref: FileRef, limits: ReadLimits) -> Iterator[Read | Loose]:
+    """One file's content, or its archive members, or why it could not be read."""
     path = ref.path
-    locator = spec.locator(path)
     try:
         with open_binary(fs, path) as stream:
             # one read takes a whole small file (its planned size, and one byte to see the
@@ -56,12 +105,13 @@ def _read_one(spec: ShardSpec, fs: object, ref: FileRef, limits: ReadLimits) -> 
     except OSError as exc:
         yield container_error(spec, path, "application/octet-stream", "unreadable", str(exc))
         return
-    problems: tuple[tuple[str, str], ...] = ()
-    if bounded.data is None:
-        problems = (("oversize", oversize_message(bounded.size, limits)),)
+    yield media_type, bounded
+
+
+def _item(spec: ShardSpec, path: str, media_type: str, bounded: Bounded) -> Item:
     data = bounded.data
-    item = Item(
-        item_id=make_item_id(spec.source, locator),
+    return Item(
+        item_id=make_item_id(spec.source, spec.locator(path)),
         source=spec.source,
         uri=path,
         media_type=media_type,
@@ -70,7 +120,12 @@ def _read_one(spec: ShardSpec, fs: object, ref: FileRef, limits: ReadLimits) -> 
         meta=dict(spec.meta),
         loader=(lambda: data) if data is not None else None,
     )
-    yield Read(item, problems)
+
+
+def _problems(bounded: Bounded, limits: ReadLimits) -> tuple[tuple[str, str], ...]:
+    if bounded.data is None:
+        return (("oversize", oversize_message(bounded.size, limits)),)
+    return ()
 
 
 def _expand(

@@ -3,6 +3,9 @@
 HTTP headers and WARC headers are kept in ``meta`` because opt-out signals
 (``X-Robots-Tag``, ``tdm-reservation``) live there. The payload is the decoded HTTP body
 (chunked and content-encoding undone by warcio).
+
+``read_warc`` builds an ``Item`` per record; ``fill_warc`` adds each record to the scan's
+columns and builds one only for records a detector reads.
 """
 
 from __future__ import annotations
@@ -15,15 +18,65 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from clearance.model.item import Item, make_item_id
-from clearance.readers.base import Read, ShardSpec, container_error, oversize_message, read_bounded
+from clearance.readers.base import (
+    Bounded,
+    Read,
+    ShardSpec,
+    container_error,
+    oversize_message,
+    read_bounded,
+)
+from clearance.readers.columns import PROGRESS_ROWS, ItemColumns, Wants, meta_json
 from clearance.readers.fs import filesystem, open_binary
 from clearance.readers.limits import ReadLimits
 from clearance.readers.sniff import sniff_media_type
 
 CONTENT_RECORDS = frozenset({"response", "resource"})
 
+#: a record as read: item id, uri, media type, content, meta, problems
+Record = tuple[str, str, str, Bounded, dict[str, Any], tuple[tuple[str, str], ...]]
+
 
 def read_warc(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
+    for entry in _entries(spec, limits):
+        yield entry if isinstance(entry, Read) else Read(_item(spec, entry), entry[5])
+
+
+def fill_warc(
+    spec: ShardSpec, limits: ReadLimits, wants: Wants, columns: ItemColumns
+) -> Iterator[Item | None]:
+    """``read_warc`` into ``columns`` (same rows, same findings, same order)."""
+    for entry in _entries(spec, limits):
+        item: Item | None = None
+        if isinstance(entry, Read):
+            item = columns.add_wanted(entry, wants)
+        elif entry[3].data is not None and wants(entry[2]):
+            item = columns.add_read(Read(_item(spec, entry), entry[5]), wanted=True)
+        else:
+            item_id, uri, media_type, bounded, meta, problems = entry
+            columns.add_content(item_id, uri, media_type, bounded, meta_json(meta), problems)
+        if item is not None:
+            yield item
+        elif not len(columns) % PROGRESS_ROWS:
+            yield None
+
+
+def _item(spec: ShardSpec, record: Record) -> Item:
+    item_id, uri, media_type, bounded, meta, _ = record
+    data = bounded.data
+    return Item(
+        item_id=item_id,
+        source=spec.source,
+        uri=uri,
+        media_type=media_type,
+        sha256=bounded.sha256,
+        size=bounded.size,
+        meta=meta,
+        loader=(lambda: data) if data is not None else None,
+    )
+
+
+def _entries(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read | Record]:
     fs, _ = filesystem(spec.root)
     for ref in spec.files:
         yield from _read_file(spec, fs, ref.path, ref.size, limits)
@@ -31,7 +84,7 @@ def read_warc(spec: ShardSpec, limits: ReadLimits) -> Iterator[Read]:
 
 def _read_file(
     spec: ShardSpec, fs: Any, path: str, size: int, limits: ReadLimits
-) -> Iterator[Read]:
+) -> Iterator[Read | Record]:
     # warcio tolerates damage silently: a cut gzip member ends iteration without an error
     # and a cut record reads short. We check both, so a damaged crawl never looks complete.
     count = 0
@@ -45,7 +98,7 @@ def _read_file(
                 if record.rec_type not in CONTENT_RECORDS:
                     continue
                 count += 1
-                yield _record_read(spec, path, record, limits, records)
+                yield _record(spec, path, record, limits, records)
             if size and records.offset < size:
                 raise ValueError(f"{size - records.offset} trailing bytes could not be parsed")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
@@ -53,7 +106,7 @@ def _read_file(
         yield container_error(spec, path, "application/warc", "corrupt-file", message)
 
 
-def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records: Any) -> Read:
+def _record(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records: Any) -> Record:
     warc = record.rec_headers
     record_id = (warc.get_header("WARC-Record-ID") or "").strip("<>")
     target = warc.get_header("WARC-Target-URI") or ""
@@ -72,25 +125,16 @@ def _record_read(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, re
         declared = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
     bounded = read_bounded(record.content_stream(), limits.max_item_bytes)
     data = bounded.data
-    media_type = sniff_media_type((data or b"")[:8192], target.split("?")[0]) if data else ""
+    media_type = sniff_media_type(data[:8192], target.split("?")[0]) if data else ""
     if declared and (not media_type or media_type == "text/plain"):
         media_type = declared
-    problems: list[tuple[str, str]] = []
+    problems: tuple[tuple[str, str], ...] = ()
     if data is None:
-        problems.append(("oversize", oversize_message(bounded.size, limits)))
+        problems = (("oversize", oversize_message(bounded.size, limits)),)
     missing = getattr(record.raw_stream, "limit", 0)
     if not record_id:  # only now: asking for the offset reads the record to its end
         record_id = f"offset={records.get_record_offset()}"
     if missing:
-        problems.append(("truncated-record", f"record ends {missing} bytes before its length"))
-    item = Item(
-        item_id=make_item_id(spec.source, f"{spec.locator(path)}#{record_id}"),
-        source=spec.source,
-        uri=target,
-        media_type=media_type or "application/octet-stream",
-        sha256=bounded.sha256,
-        size=bounded.size,
-        meta=meta,
-        loader=(lambda: data) if data is not None else None,
-    )
-    return Read(item, tuple(problems))
+        problems += (("truncated-record", f"record ends {missing} bytes before its length"),)
+    item_id = make_item_id(spec.source, f"{spec.locator(path)}#{record_id}")
+    return item_id, target, media_type or "application/octet-stream", bounded, meta, problems
