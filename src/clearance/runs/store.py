@@ -16,10 +16,12 @@ pyarrow datasets write them; DuckDB reads ``runs/NAME/findings.parquet/*.parquet
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -120,13 +122,11 @@ class RunStore:
             f"{ITEMS}/part-{shard_id}.parquet", items, use_dictionary=ITEM_DICTIONARY_COLUMNS
         )
         self.files.write_parquet(f"{FINDINGS}/part-{shard_id}.parquet", findings)
-        # compact: a marker holds the shard's file list (up to 2,000 files), which the indenting
-        # (pure-Python) JSON encoder writes several times slower than the C one
-        self._write_json(f"{MARKERS}/{shard_id}.json", marker, indent=None)
+        self.files.write_bytes(f"{MARKERS}/{shard_id}.json", marker_json(marker).encode())
 
     def markers(self) -> list[dict[str, Any]]:
         names = [f"{MARKERS}/{name}" for name in self.files.names(MARKERS, "*.json")]
-        return [json.loads(text) for text in self.files.read_texts(names)]
+        return [_load_json(text) for text in self.files.read_texts(names)]
 
     def forget_shard(self, shard_id: str) -> None:
         """Drop a shard's marker: the next ``--resume`` scans it again."""
@@ -235,6 +235,42 @@ class RunStore:
         )
         filter_ = ds.field("kind") == kind if kind is not None else None
         return dataset.to_table(columns=columns, filter=filter_)
+
+
+_FAST_ENCODE = msgspec.json.Encoder().encode
+_FAST_DECODE = msgspec.json.Decoder().decode
+
+
+def marker_json(marker: Mapping[str, Any]) -> str:
+    """A shard marker as JSON: ``json.dumps(marker, default=str)`` with the spec's file list
+    (up to 2,000 files, most of the text) written by msgspec, ten times faster and read back
+    as the same values. The list goes first in the spec; a list msgspec would not write as
+    ``json`` reads it back (a path with lone surrogates, a non-finite float) keeps ``json``."""
+    spec = marker.get("spec")
+    if not isinstance(spec, Mapping) or not spec.get("files") or next(iter(marker)) != "spec":
+        return json.dumps(marker, default=str) + "\n"
+    files = spec["files"]
+    try:
+        if not all(math.isfinite(f["mtime"]) and type(f["size"]) is int for f in files):
+            raise ValueError("not plain")
+        listed = _FAST_ENCODE(files).decode()
+    except (msgspec.EncodeError, KeyError, TypeError, ValueError):  # ValueError: surrogates too
+        return json.dumps(marker, default=str) + "\n"
+    rest = {"spec": {k: v for k, v in spec.items() if k != "files"}}
+    rest.update((k, v) for k, v in marker.items() if k != "spec")
+    text = json.dumps(rest, default=str)
+    head = '{"spec": {'
+    comma = "" if text.startswith(head + "}") else ", "
+    return f'{head}"files": {listed}{comma}{text[len(head) :]}\n'
+
+
+def _load_json(text: str) -> Any:
+    """``json.loads(text)``: msgspec first (a third of the cost, the same values), ``json`` for
+    what it refuses (NaN, lone-surrogate escapes)."""
+    try:
+        return _FAST_DECODE(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
 
 
 def open_run(path: str | Path) -> RunStore:
