@@ -113,7 +113,9 @@ def scan_shard(
 
 
 def _item_table(columns: ItemColumns, shard_id: str) -> pa.Table:
-    values = [*columns.columns(), [shard_id] * len(columns)]
+    # the shard column repeats one id: built by Arrow, not converted from a list of n strings
+    shard = pa.repeat(pa.scalar(shard_id, pa.string()), len(columns))
+    values = [*columns.columns(), shard]
     return pa.table(dict(zip(ITEM_SCHEMA.names, values, strict=True)), schema=ITEM_SCHEMA)
 
 

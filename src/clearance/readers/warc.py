@@ -88,6 +88,7 @@ def _read_file(
     # warcio tolerates damage silently: a cut gzip member ends iteration without an error
     # and a cut record reads short. We check both, so a damaged crawl never looks complete.
     count = 0
+    locator = spec.locator(path)
     expect_arc = path.lower().endswith((".arc", ".arc.gz"))
     try:
         with open_binary(fs, path) as stream:
@@ -98,7 +99,7 @@ def _read_file(
                 if record.rec_type not in CONTENT_RECORDS:
                     continue
                 count += 1
-                yield _record(spec, path, record, limits, records)
+                yield _record(spec, locator, record, limits, records)
             if size and records.offset < size:
                 raise ValueError(f"{size - records.offset} trailing bytes could not be parsed")
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
@@ -106,7 +107,7 @@ def _read_file(
         yield container_error(spec, path, "application/warc", "corrupt-file", message)
 
 
-def _record(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records: Any) -> Record:
+def _record(spec: ShardSpec, locator: str, record: Any, limits: ReadLimits, records: Any) -> Record:
     warc = record.rec_headers
     record_id = (warc.get_header("WARC-Record-ID") or "").strip("<>")
     target = warc.get_header("WARC-Target-URI") or ""
@@ -117,7 +118,7 @@ def _record(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records
         "warc_record_id": record_id,
         "warc_type": record.rec_type,
         "warc_date": warc.get_header("WARC-Date"),
-        "warc_file": spec.locator(path),
+        "warc_file": locator,
     }
     if http is not None:
         meta["http_status"] = http.get_statuscode()
@@ -136,5 +137,5 @@ def _record(spec: ShardSpec, path: str, record: Any, limits: ReadLimits, records
         record_id = f"offset={records.get_record_offset()}"
     if missing:
         problems += (("truncated-record", f"record ends {missing} bytes before its length"),)
-    item_id = make_item_id(spec.source, f"{spec.locator(path)}#{record_id}")
+    item_id = make_item_id(spec.source, f"{locator}#{record_id}")
     return item_id, target, media_type or "application/octet-stream", bounded, meta, problems
