@@ -224,3 +224,66 @@ def test_first_bytes_reads_only_what_is_certain(
     monkeypatch.setattr(inspect, "getsource", lambda obj: source)
     got = first_bytes(Matcher())
     assert got == (frozenset(expected) if expected is not None else None)
+
+
+def test_saved_first_bytes_are_what_the_sources_say() -> None:
+    """The answers saved beside the module (read at import instead of 79 sources) are the
+    installed filetype's; when this fails, run ``save_first_bytes()`` and commit the file."""
+    from clearance.readers.sniff import _cached_first_bytes
+
+    saved = _cached_first_bytes()
+    assert saved is not None, "stale sniff_first_bytes.json: run save_first_bytes()"
+    assert saved == [first_bytes(m) for m in MATCHERS]
+
+
+def test_stale_or_broken_saved_first_bytes_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from clearance.readers import sniff
+
+    good = json.loads(sniff.FIRST_BYTES_CACHE.read_text())
+    analysed = [first_bytes(m) for m in MATCHERS]
+    zip_at = next(i for i, m in enumerate(MATCHERS) if m.mime == "application/zip")
+    cases = {
+        "changed code": {**good, "matchers": [e[:] for e in good["matchers"]]},
+        "other python": {**good, "key": "python 2.7"},
+        "one matcher short": {**good, "matchers": good["matchers"][:-1]},
+    }
+    cases["changed code"]["matchers"][zip_at] = ["0" * 24, [0x41]]  # a wrong answer, too
+    for name, data in [*cases.items(), ("not json", None)]:
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data) if data is not None else "{not json")
+        monkeypatch.setattr(sniff, "FIRST_BYTES_CACHE", path)
+        assert sniff._cached_first_bytes() is None, name
+        table = sniff._by_first_byte()
+        assert table == tuple(
+            tuple(m for m, r in zip(MATCHERS, analysed, strict=True) if r is None or b in r)
+            for b in range(256)
+        ), name
+    monkeypatch.setattr(sniff, "FIRST_BYTES_CACHE", tmp_path / "fresh.json")
+    sniff.save_first_bytes()
+    assert sniff._cached_first_bytes() == analysed
+
+
+def test_code_digest_follows_the_match_code() -> None:
+    from clearance.readers.sniff import code_digest
+
+    class A:
+        def match(self, buf: bytes) -> bool:
+            return buf[:2] == b"AB"
+
+    class B:
+        def match(self, buf: bytes) -> bool:
+            return buf[:2] == b"AC"
+
+    class C:
+        def match(self, buf: bytes) -> bool:
+            return buf[:2] == b"AB"
+
+    assert code_digest(A()) == code_digest(A())
+    assert code_digest(A()) != code_digest(B())  # another constant
+    assert code_digest(A()) != code_digest(C())  # same code, another class
+    classes = {type(getattr(m, "matcher", m)) for m in MATCHERS}  # the zipped ones unwrapped
+    assert len({code_digest(m) for m in MATCHERS}) == len(classes)
