@@ -23,7 +23,6 @@ from typing import Any
 
 import msgspec
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from clearance.model.errors import RunError
@@ -227,6 +226,9 @@ class RunStore:
         if not files:
             empty = schema.empty_table()
             return empty.select(columns) if columns else empty
+        import pyarrow.dataset as ds  # here: it pulls in pyarrow.compute (~70 ms), which a
+        # pool worker, writing shards only, never needs
+
         dataset = ds.dataset(
             [self.files.path(f) for f in files],
             schema=schema,
