@@ -252,6 +252,10 @@ def test_stale_or_broken_saved_first_bytes_are_not_used(
         "one matcher short": {**good, "matchers": good["matchers"][:-1]},
     }
     cases["changed code"]["matchers"][zip_at] = ["0" * 24, [0x41]]  # a wrong answer, too
+    for name, bad in (("bad entry", 7), ("bad values", [good["matchers"][zip_at][0], "PK"])):
+        cases[name] = {**good, "matchers": [*good["matchers"][:zip_at], bad]}
+        cases[name]["matchers"] += good["matchers"][zip_at + 1 :]
+    cases["not an object"] = [1, 2]  # type: ignore[assignment]
     for name, data in [*cases.items(), ("not json", None)]:
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(data) if data is not None else "{not json")
@@ -282,6 +286,10 @@ def test_code_digest_follows_the_match_code() -> None:
         def match(self, buf: bytes) -> bool:
             return buf[:2] == b"AB"
 
+    class Native:
+        match = staticmethod(len)  # not Python code: no digest, never read from the file
+
+    assert code_digest(Native()) is None
     assert code_digest(A()) == code_digest(A())
     assert code_digest(A()) != code_digest(B())  # another constant
     assert code_digest(A()) != code_digest(C())  # same code, another class

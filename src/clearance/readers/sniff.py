@@ -237,14 +237,18 @@ def _literal(node: ast.expr) -> int | bytes | None:
 FIRST_BYTES_CACHE: Final = Path(__file__).with_name("data") / "sniff_first_bytes.json"
 
 
-def code_digest(matcher: Any) -> str:
+def code_digest(matcher: Any) -> str | None:
     """A digest of what ``first_bytes`` reads: the class and its ``match`` (bytecode, names
-    and constants, nested code included; not file names or line numbers)."""
+    and constants, nested code included; not file names or line numbers). None when ``match``
+    is not Python code: such a matcher is never answered from the saved file."""
     target = matcher.matcher if isinstance(matcher, _ZippedDocument) else matcher
+    code = getattr(getattr(type(target), "match", None), "__code__", None)
+    if not isinstance(code, CodeType):
+        return None
     digest = hashlib.sha256(
         f"{type(matcher).__qualname__}:{type(target).__module__}.{type(target).__qualname__}".encode()
     )
-    _digest_code(type(target).match.__code__, digest)
+    _digest_code(code, digest)
     return digest.hexdigest()[:24]
 
 
@@ -265,18 +269,27 @@ def _table_key() -> str:
 
 
 def _cached_first_bytes() -> list[frozenset[int] | None] | None:
+    """The saved answers, or None unless the file is whole and every digest is current."""
     try:
         saved = json.loads(FIRST_BYTES_CACHE.read_text())
     except (OSError, ValueError):
         return None
-    entries = saved.get("matchers") if saved.get("key") == _table_key() else None
+    if not isinstance(saved, dict) or saved.get("key") != _table_key():
+        return None
+    entries = saved.get("matchers")
     if not isinstance(entries, list) or len(entries) != len(MATCHERS):
         return None
     found: list[frozenset[int] | None] = []
-    for matcher, (digest, values) in zip(MATCHERS, entries, strict=True):
-        if digest != code_digest(matcher):
+    for matcher, entry in zip(MATCHERS, entries, strict=True):
+        digest, values = entry if isinstance(entry, list) and len(entry) == 2 else (None, None)
+        if digest is None or digest != code_digest(matcher):
             return None
-        found.append(frozenset(values) if values is not None else None)
+        if values is None:
+            found.append(None)
+        elif isinstance(values, list) and all(type(v) is int and 0 <= v < 256 for v in values):
+            found.append(frozenset(values))
+        else:
+            return None
     return found
 
 
