@@ -155,10 +155,18 @@ def _default_sigint() -> None:
 
 
 @pytest.mark.parametrize(
-    ("how", "workers"), [(signal.SIGKILL, 1), (signal.SIGINT, 1), (signal.SIGTERM, 2)]
+    ("how", "workers", "group"),
+    [
+        (signal.SIGKILL, 1, False),
+        (signal.SIGINT, 1, False),
+        (signal.SIGTERM, 2, False),
+        # a terminal's Ctrl-C reaches the whole process group: the forkserver and the workers
+        # ignore it, the scan stops cleanly
+        (signal.SIGINT, 2, True),
+    ],
 )
 def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
-    tmp_path: Path, how: signal.Signals, workers: int
+    tmp_path: Path, how: signal.Signals, workers: int, group: bool
 ) -> None:
     corpus = _corpus(tmp_path / "corpus", 30)
     env = _plugin_env(tmp_path)
@@ -171,13 +179,17 @@ def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
         # as a terminal's Ctrl-C finds it: SIGINT at its default, whatever this runner
         # inherited (a shell starts background jobs with SIGINT ignored, and so does the scan)
         preexec_fn=_default_sigint,
+        start_new_session=group,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if len(list((run / "_shards").glob("*.json"))) >= 3:
             break
         time.sleep(0.02)
-    process.send_signal(how)
+    if group:
+        os.killpg(process.pid, how)
+    else:
+        process.send_signal(how)
     process.wait(timeout=60)
     done_before = len(list((run / "_shards").glob("*.json")))
     assert 3 <= done_before < 30, "the scan should have been stopped midway"
