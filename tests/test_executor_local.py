@@ -3,9 +3,14 @@ scanning too, the pool only where it pays, and Ctrl-C semantics with a pool runn
 
 from __future__ import annotations
 
+import fractions
+import importlib.machinery
+import json
 import multiprocessing as mp
 import os
+import sys
 import time
+import types
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -13,8 +18,12 @@ import pytest
 
 import clearance.executors.local as local
 import pool_probe
-from clearance.executors.batch import ScanConfig, ShardResult
-from clearance.executors.forkserver import worker_context, worker_environment
+from clearance.executors.batch import ScanConfig, ShardResult, scan_shard
+from clearance.executors.forkserver import (
+    main_script_modules,
+    worker_context,
+    worker_environment,
+)
 from clearance.interrupt import STOP_REQUESTED
 from clearance.readers import ShardSpec
 from clearance.readers.plan import plan_sources
@@ -68,12 +77,11 @@ def _shards(tmp_path: Path, files: int = 12) -> tuple[list[ShardSpec], ScanConfi
 def _in_this_process(monkeypatch: pytest.MonkeyPatch, hold: RunStore | None = None) -> list[str]:
     """Record the shards this process scans; with ``hold``, each after the first waits until a
     worker has committed a shard (so the test does not depend on how fast the pool starts)."""
-    real = local.scan_shard
     mine: list[str] = []
 
     def scan_here(spec: ShardSpec, config: ScanConfig, progress: object) -> ShardResult:
         mine.append(spec.shard_id)
-        result = real(spec, config, progress)  # type: ignore[arg-type]
+        result = scan_shard(spec, config, progress)  # type: ignore[arg-type]
         deadline = time.monotonic() + 120
         while hold is not None and time.monotonic() < deadline:
             if len(hold.done_shards() - set(mine)) > 0:
@@ -160,3 +168,26 @@ def test_a_stop_request_with_the_pool_running_keeps_finished_shards_and_ends_the
     assert 2 <= len(done) < len(shards)
     assert store.done_shards() >= set(done)  # every shard reported done is committed
     assert mp.active_children() == []  # the pool's workers are gone
+
+
+def _main_module(monkeypatch: pytest.MonkeyPatch, **attributes: object) -> None:
+    main = types.ModuleType("__main__")
+    for key, value in attributes.items():
+        setattr(main, key, value)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+
+
+def test_the_server_preloads_what_a_main_script_imports_only_when_workers_rerun_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A console script is run again in every worker: its imports are preloaded once. A
+    notebook's or ``python -m``'s main is not: preloading what it holds would only slow the
+    server (a notebook may hold torch)."""
+    script = {"__file__": "/usr/bin/tool", "dumps": json.dumps, "Fraction": fractions.Fraction}
+    _main_module(monkeypatch, **script)
+    assert main_script_modules() == ["fractions", "json"]
+    _main_module(monkeypatch, dumps=json.dumps)  # interactive: no file
+    assert main_script_modules() == []
+    spec = importlib.machinery.ModuleSpec("tool.__main__", None)
+    _main_module(monkeypatch, __spec__=spec, **script)  # python -m tool
+    assert main_script_modules() == []

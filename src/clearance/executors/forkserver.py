@@ -51,17 +51,18 @@ def main_script_modules() -> list[str]:
     unpickles); a console script such as ``clearance`` imports the whole CLI that way. Python
     3.11's forkserver drops the script's path it should preload (``__main__`` in the preload
     list does nothing there), so the modules that script pulls in are preloaded by name instead.
+    None when no worker runs the main again: an interactive session or a notebook (no file) and
+    ``python -m package`` (its ``__main__`` is skipped).
     """
     main = sys.modules.get("__main__")
-    found = (
-        {
-            value.__module__
-            for value in vars(main).values()
-            if isinstance(value, FunctionType | type)
-        }
-        if main is not None
-        else set()
-    )
+    if main is None or getattr(main, "__file__", None) is None:
+        return []
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return []
+    found = {
+        value.__module__ for value in vars(main).values() if isinstance(value, FunctionType | type)
+    }
     return sorted(name for name in found if name not in ("__main__", "builtins"))
 
 
