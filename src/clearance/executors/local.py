@@ -32,8 +32,10 @@ DoneCallback = Callable[[ShardResult], None]
 
 #: Start the pool when the waiting shards would take this process longer than this, alone. A
 #: worker's start (a forkserver interpreter importing pyarrow, numpy and the readers, then a
-#: fork) costs 0.3-0.6 CPU-s and competes for a core meanwhile; twice that is left to win back.
-POOL_PAYS_AFTER_S = 1.0
+#: fork) took 0.4-1.3 s of wall time on a loaded 2-core machine (0.5 CPU-s), competing for a
+#: core meanwhile; sharing W seconds of work saves at most (W - start) / 2, so the pool starts
+#: only when W is twice the slowest start seen, where the saving outweighs the CPU it costs.
+POOL_PAYS_AFTER_S = 2.0
 
 _progress_queue: Any = None
 
