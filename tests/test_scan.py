@@ -155,12 +155,20 @@ def _default_sigint() -> None:
 
 
 @pytest.mark.parametrize(
-    ("how", "workers"), [(signal.SIGKILL, 1), (signal.SIGINT, 1), (signal.SIGTERM, 2)]
+    ("how", "workers", "group", "files", "stop_after"),
+    [
+        (signal.SIGKILL, 1, False, 30, 3),
+        (signal.SIGINT, 1, False, 30, 3),
+        (signal.SIGTERM, 2, False, 30, 3),
+        # a terminal's Ctrl-C reaches the whole process group: the forkserver and the workers
+        # ignore it, the scan stops cleanly (enough shards that the pool pays and is up by then)
+        (signal.SIGINT, 2, True, 80, 30),
+    ],
 )
 def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
-    tmp_path: Path, how: signal.Signals, workers: int
+    tmp_path: Path, how: signal.Signals, workers: int, group: bool, files: int, stop_after: int
 ) -> None:
-    corpus = _corpus(tmp_path / "corpus", 30)
+    corpus = _corpus(tmp_path / "corpus", files)
     env = _plugin_env(tmp_path)
     run = tmp_path / "run"
     process = subprocess.Popen(
@@ -171,16 +179,20 @@ def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
         # as a terminal's Ctrl-C finds it: SIGINT at its default, whatever this runner
         # inherited (a shell starts background jobs with SIGINT ignored, and so does the scan)
         preexec_fn=_default_sigint,
+        start_new_session=group,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if len(list((run / "_shards").glob("*.json"))) >= 3:
+        if len(list((run / "_shards").glob("*.json"))) >= stop_after:
             break
         time.sleep(0.02)
-    process.send_signal(how)
+    if group:
+        os.killpg(process.pid, how)
+    else:
+        process.send_signal(how)
     process.wait(timeout=60)
     done_before = len(list((run / "_shards").glob("*.json")))
-    assert 3 <= done_before < 30, "the scan should have been stopped midway"
+    assert stop_after <= done_before < files, "the scan should have been stopped midway"
     if how != signal.SIGKILL:  # Ctrl-C and TERM stop cleanly: status says so, exit 130
         assert process.returncode == 130
         assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
@@ -196,7 +208,7 @@ def test_killed_scan_resumes_to_the_same_result_as_an_uninterrupted_one(
     assert _rows(run) == _rows(tmp_path / "clean")
     assert not list(run.rglob("*.tmp"))
     items, findings = _rows(run)
-    assert len(items) == 30 and sum(1 for f in findings if f[1] == "spdx-tag") == 30
+    assert len(items) == files and sum(1 for f in findings if f[1] == "spdx-tag") == files
 
 
 def _crawl_page(store: object, needle: str) -> str:
