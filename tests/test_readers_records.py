@@ -122,3 +122,40 @@ def test_parquet_rows_are_items_and_corrupt_file_is_reported(tmp_path: Path) -> 
     blob = (tmp_path / "d.parquet").read_bytes()
     (tmp_path / "d.parquet").write_bytes(blob[:40] + b"\x00" * 50 + blob[90:])
     assert problems(read_source(tmp_path / "d.parquet")) == {"src:d.parquet": ["corrupt-file"]}
+
+
+class _ReadOnly:
+    """A stream with ``read`` but no ``readinto``, as some fsspec files are."""
+
+    def __init__(self, data: bytes):
+        self._data, self._at = data, 0
+
+    def read(self, size: int) -> bytes:
+        chunk = self._data[self._at : self._at + size]
+        self._at += len(chunk)
+        return chunk
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.binary(max_size=300).map(lambda b: b.replace(b"\x00", b"\n")),
+    size=st.integers(min_value=0, max_value=400),
+    block=st.integers(min_value=1, max_value=64),
+)
+def test_newlines_counted_block_by_block_as_bytes_count_counts_them(
+    data: bytes, size: int, block: int
+) -> None:
+    """Planning counts the lines before each range of a large JSONL file: the count must be
+    exact across buffer edges, for a stream that ends first, with or without readinto."""
+    import io
+
+    import clearance.readers.jsonl as jsonl
+
+    saved = jsonl._COUNT_BLOCK
+    jsonl._COUNT_BLOCK = block
+    try:
+        expected = data[:size].count(b"\n")
+        assert jsonl.count_newlines(io.BytesIO(data), size) == expected
+        assert jsonl.count_newlines(_ReadOnly(data), size) == expected  # type: ignore[arg-type]
+    finally:
+        jsonl._COUNT_BLOCK = saved
