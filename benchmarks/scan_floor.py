@@ -37,7 +37,6 @@ import json
 import os
 import shutil
 import statistics
-import struct
 import sys
 import tempfile
 import time
@@ -52,18 +51,9 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scan_throughput as throughput  # the corpus and the baseline read
 
+from clearance.readers.columns import utf8_valid  # Arrow's check, as the scan makes it
+
 TARGET_OVERHEAD_PCT = throughput.TARGET_OVERHEAD_PCT
-
-
-def _utf8_valid(data: bytes) -> bool:
-    """Arrow's UTF-8 validation, as the scan checks loose files no detector reads."""
-    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
-    array = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
-    try:
-        array.validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
 
 
 def floor(root: Path, out: Path) -> int:
@@ -86,7 +76,7 @@ def floor(root: Path, out: Path) -> int:
             with open(path, "rb") as stream:
                 data = stream.read()
             if not data.isascii():
-                _utf8_valid(data)
+                utf8_valid(data)
             ids.append(f"{source}:{path}")
             uris.append(path)
             types.append("text/plain")
