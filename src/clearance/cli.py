@@ -150,7 +150,12 @@ def scan_command(
     workers: Annotated[
         int,
         typer.Option(
-            "--workers", "-w", min=0, help="Worker processes (0, the default: all cores)."
+            "--workers",
+            "-w",
+            min=0,
+            help="Local engine: processes at most, this one included (0, the default: all "
+            "cores). Extra workers start only once the shards left would take this one over "
+            "2 s alone.",
         ),
     ] = 0,
     resume: Annotated[
