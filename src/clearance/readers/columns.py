@@ -121,16 +121,17 @@ class ItemColumns:
         media_type: str,
         sha256: str,
         size: int,
-        meta: Mapping[str, Any],
+        meta_text: str,
     ) -> None:
-        """One item's columns (``fill_records`` inlines this for its common row)."""
+        """One item's columns, its meta already ``meta_json`` (a shard's files share one);
+        ``fill_records`` inlines this for its common row."""
         self.item_id.append(item_id)
         self.source.append(source)
         self.uri.append(uri)
         self.media_type.append(media_type)
         self.sha256.append(sha256)
         self.size.append(size)
-        self.meta.append(meta_json(meta))
+        self.meta.append(meta_text)
         self.bytes += size
 
     def add_content(
@@ -145,14 +146,8 @@ class ItemColumns:
         """The row of content read from a file or record that no detector reads, without an
         ``Item``: the same columns and findings as ``add_read(..., wanted=False)``. ``meta_text``
         is already ``meta_json`` (a shard's files share one)."""
-        self.item_id.append(item_id)
-        self.source.append(self.spec.source)
-        self.uri.append(uri)
-        self.media_type.append(media_type)
-        self.sha256.append(bounded.sha256)
-        self.size.append(bounded.size)
-        self.meta.append(meta_text)
-        self.bytes += bounded.size
+        source = self.spec.source
+        self.add_row(item_id, source, uri, media_type, bounded.sha256, bounded.size, meta_text)
         if problems:
             self.add_problems(item_id, problems)
         data = bounded.data
@@ -171,7 +166,13 @@ class ItemColumns:
         otherwise its bytes are only checked (a decode only where they are not UTF-8)."""
         item = read.item
         self.add_row(
-            item.item_id, item.source, item.uri, item.media_type, item.sha256, item.size, item.meta
+            item.item_id,
+            item.source,
+            item.uri,
+            item.media_type,
+            item.sha256,
+            item.size,
+            meta_json(item.meta),
         )
         if read.problems:
             self.add_problems(item.item_id, read.problems)

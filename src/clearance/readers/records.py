@@ -48,7 +48,7 @@ def add_record(
     text, data, meta = _record_parts(spec, text, fields, problems)
     item_id = make_item_id(spec.source, locator)
     digest = sha256(data).hexdigest()
-    columns.add_row(item_id, spec.source, uri, "text/plain", digest, len(data), meta)
+    columns.add_row(item_id, spec.source, uri, "text/plain", digest, len(data), meta_json(meta))
     if problems:
         columns.add_problems(item_id, tuple(problems))
     if not want:
