@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +99,22 @@ def test_exact_duplicate_groups_identical_bytes_only() -> None:
     first = next(f for f in findings if f.item_id == "a")
     assert first.kind == "duplicate" and first.value == "h1"
     assert first.evidence == "same bytes as 2 other item(s): c, d"
+
+
+def test_exact_duplicate_findings_come_in_one_order_whatever_the_row_order() -> None:
+    """Two scans of one corpus must write the same findings file: the order depends neither
+    on the order of the items nor on how the grouping's threads meet them."""
+    ids = [f"item-{i:04d}" for i in range(3000)]
+    digests = [f"h{i % 700:03d}" for i in range(3000)]
+    orders = []
+    for seed in range(4):
+        rows = list(zip(ids, digests, strict=True))
+        random.Random(seed).shuffle(rows)
+        table = pa.table({"item_id": [r[0] for r in rows], "sha256": [r[1] for r in rows]})
+        found = list(ExactDuplicateDetector().detect_run(table))
+        orders.append([(f.value, f.item_id) for f in found])
+    assert orders[0] == sorted(orders[0]) and len(orders[0]) == 3000
+    assert all(order == orders[0] for order in orders)
 
 
 def test_registry_lists_builtins_and_rejects_unknown_names() -> None:

@@ -29,7 +29,9 @@ class ExactDuplicateDetector(RunDetector):
         table = table.filter(pc.not_equal(table["sha256"], ""))
         counts = table.group_by("sha256").aggregate([("item_id", "list")])
         repeated = pc.greater(pc.list_value_length(counts["item_id_list"]), 1)
-        for row in counts.filter(repeated).to_pylist():
+        # group_by hands groups back in the order its threads met them: sorted, so two scans
+        # of the same corpus write the same findings in the same order
+        for row in counts.filter(repeated).sort_by("sha256").to_pylist():
             ids = sorted(row["item_id_list"])
             head = ids[: MAX_LISTED + 1]
             others_count = len(ids) - 1
