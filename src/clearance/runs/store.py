@@ -199,8 +199,8 @@ class RunStore:
             raise RunError(f"{self.files.url(RUN_JSON)} is corrupt: {exc}") from exc
         return data
 
-    def _write_json(self, rel: str, data: Mapping[str, Any], indent: int | None = 2) -> None:
-        text = json.dumps(data, indent=indent, sort_keys=False, default=str) + "\n"
+    def _write_json(self, rel: str, data: Mapping[str, Any]) -> None:
+        text = json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
         self.files.write_bytes(rel, text.encode())
 
     # -- reading ------------------------------------------------------------------------
