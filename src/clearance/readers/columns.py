@@ -150,14 +150,7 @@ class ItemColumns:
         self.add_row(item_id, source, uri, media_type, bounded.sha256, bounded.size, meta_text)
         if problems:
             self.add_problems(item_id, problems)
-        data = bounded.data
-        if (
-            data is not None
-            and not data.isascii()
-            and is_textual(media_type)
-            and not utf8_valid(data)
-            and (problem := decode_text(data).problem)
-        ):
+        if bounded.data is not None and (problem := undecodable(bounded.data, media_type)):
             self.findings.append(error_finding(item_id, "decode", problem))
 
     def add_read(self, read: Read, wanted: bool = True) -> Item:
@@ -176,15 +169,16 @@ class ItemColumns:
         )
         if read.problems:
             self.add_problems(item.item_id, read.problems)
-        # ASCII cannot be bad UTF-8: isascii() is a fast scan, decoding is a copy
-        if (
-            item.is_text
-            and item.loader is not None
-            and not item.data.isascii()
-            and (wanted or not utf8_valid(item.data))
-            and item.decoded.problem
-        ):
-            self.findings.append(error_finding(item.item_id, "decode", item.decoded.problem))
+        if item.loader is None:
+            return item
+        if not wanted:
+            problem = undecodable(item.data, item.media_type)
+        elif item.is_text and not item.data.isascii():
+            problem = item.decoded.problem  # decoded now, once, for the detector too
+        else:
+            problem = None
+        if problem:
+            self.findings.append(error_finding(item.item_id, "decode", problem))
         return item
 
     def add_wanted(self, read: Read, wants: Wants) -> Item | None:
@@ -231,6 +225,16 @@ class ItemColumns:
             self.size,
             self.meta,
         ]
+
+
+def undecodable(data: bytes, media_type: str) -> str | None:
+    """Why ``data`` of a text ``media_type`` does not decode cleanly (``decode_text``'s
+    problem); None for clean text and for other media types. Decodes only bytes that are not
+    ASCII and fail the UTF-8 check: ASCII cannot be bad UTF-8, and ``isascii`` and Arrow's
+    validator are scans where decoding is a copy."""
+    if data.isascii() or not is_textual(media_type) or utf8_valid(data):
+        return None
+    return decode_text(data).problem
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
